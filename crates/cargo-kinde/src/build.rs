@@ -1,0 +1,272 @@
+//! `cargo kinde build`: the pipeline from a workflow crate to `kindeSrc`.
+//!
+//! cargo (wasm32, size profile) → wasm-bindgen (bundler glue) → wasm-opt (lower
+//! post-MVP features, -Oz) → wasm2js → esbuild (glue + module into one lazily
+//! instantiated factory) → `Workflow.ts`, `rust-module.js`, `rust-module.d.ts`.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::project::{Project, WorkflowCrate};
+use crate::shim::{self, Adapter, Generated};
+use crate::toolchain::{Toolchain, WASM_TARGET};
+use crate::{check, inputs, report, wasm};
+
+/// Cargo profile with size-tuned settings (declared in the workspace `Cargo.toml`).
+pub const PROFILE: &str = "kinde";
+
+/// rustc flags for wasm32: wasm2js accepts one table only, so no reference types;
+/// multivalue returns are not lowered by wasm2js either.
+const RUSTFLAGS: &[&str] = &["-Ctarget-feature=-reference-types,-multivalue"];
+
+/// binaryen: accept what rustc's std emits, then lower it to MVP for wasm2js.
+const WASM_OPT_FLAGS: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-sign-ext",
+    "--enable-nontrapping-float-to-int",
+    "--enable-mutable-globals",
+    "--signext-lowering",
+    "--llvm-memory-copy-fill-lowering",
+    "--llvm-nontrapping-fptoint-lowering",
+    "-Oz",
+];
+
+/// One workflow written to `kindeSrc`.
+pub struct Built {
+    /// The crate it came from.
+    pub krate: WorkflowCrate,
+    /// The workflow id.
+    pub id: String,
+    /// The directory written.
+    pub dir: PathBuf,
+    /// Sizes for the report.
+    pub sizes: report::Sizes,
+}
+
+/// Builds the workflow crates (all, or those in `only`) and prints a size report.
+pub fn run(project: &Project, only: &[String], with_report: bool) -> Result<Vec<Built>> {
+    let crates = project.workflow_crates(only)?;
+    if crates.is_empty() {
+        bail!(
+            "no workflow crates found: a workflow crate is a cdylib that depends on kinde-workflow"
+        );
+    }
+    let tools = Toolchain::find(project)?;
+    cargo_build(project, &crates)?;
+    let mut built = Vec::new();
+    for krate in crates {
+        let one = build_one(project, &tools, krate)?;
+        eprintln!("     Wrote {}", relative(&project.root, &one.dir));
+        built.push(one);
+    }
+    check_unique_ids(&built)?;
+    if with_report {
+        for one in &mut built {
+            report::measure_bundle(
+                &tools,
+                &one.dir,
+                &project.work_dir(&one.krate),
+                &mut one.sizes,
+            )?;
+        }
+        eprint!("{}", report::table(&built));
+    }
+    Ok(built)
+}
+
+fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Result<Built> {
+    let raw_wasm = project
+        .metadata
+        .target_directory
+        .as_std_path()
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join(format!("{}.wasm", krate.lib_name));
+    let raw =
+        std::fs::read(&raw_wasm).with_context(|| format!("cannot read {}", raw_wasm.display()))?;
+    let settings = wasm::settings_json(&raw)?.with_context(|| {
+        format!(
+            "crate `{}` has no #[kinde_workflow::workflow] function",
+            krate.name
+        )
+    })?;
+    let settings: serde_json::Value =
+        serde_json::from_str(&settings).context("the settings #[workflow] stored are not JSON")?;
+    let id = settings["id"]
+        .as_str()
+        .context("settings have no id")?
+        .to_owned();
+
+    let work = project.work_dir(&krate);
+    let glue_dir = work.join("bindgen");
+    if glue_dir.exists() {
+        std::fs::remove_dir_all(&glue_dir)?;
+    }
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&raw_wasm)
+        .out_name(&krate.lib_name)
+        .bundler(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(&glue_dir)
+        .with_context(|| format!("wasm-bindgen failed on {}", raw_wasm.display()))?;
+
+    let bg_wasm = glue_dir.join(format!("{}_bg.wasm", krate.lib_name));
+    let imports = wasm::imported_functions(&std::fs::read(&bg_wasm)?)?;
+    let adapters = Adapter::used_by(&imports);
+    check_declared(&krate, &settings, &adapters)?;
+
+    let opt_wasm = work.join("opt.wasm");
+    let mut args: Vec<&OsStr> = vec![bg_wasm.as_os_str()];
+    args.extend(WASM_OPT_FLAGS.iter().map(OsStr::new));
+    args.extend([OsStr::new("-o"), opt_wasm.as_os_str()]);
+    tools.binaryen("wasm-opt", &args)?;
+
+    let module_js = glue_dir.join(format!("{}_bg.wasm.js", krate.lib_name));
+    tools.binaryen(
+        "wasm2js",
+        &[
+            opt_wasm.as_os_str(),
+            OsStr::new("-Oz"),
+            OsStr::new("-o"),
+            module_js.as_os_str(),
+        ],
+    )?;
+
+    let translated = std::fs::read_to_string(&module_js)?;
+    std::fs::write(&module_js, shim::patch_trap(&translated)?)?;
+
+    let entry = glue_dir.join("entry.js");
+    std::fs::write(&entry, shim::entry_js(&krate.lib_name))?;
+    let factory_body = work.join("factory-body.js");
+    tools.esbuild(&[
+        entry.as_os_str(),
+        OsStr::new("--bundle"),
+        OsStr::new("--format=iife"),
+        OsStr::new("--global-name=__kindeRust"),
+        OsStr::new("--target=es2017"),
+        OsStr::new("--platform=neutral"),
+        OsStr::new("--log-level=warning"),
+        OsStr::new(&format!("--outfile={}", factory_body.display())),
+    ])?;
+    let factory_body = std::fs::read_to_string(&factory_body)?;
+
+    let hash = inputs::hash(project, &krate)?;
+    let generated = Generated {
+        crate_name: &krate.name,
+        inputs_hash: &hash,
+        settings: &settings,
+        adapters: &adapters,
+        factory_body: &factory_body,
+    };
+    let dir = project.workflows_dir().join(&id);
+    std::fs::create_dir_all(&dir)?;
+    let files = shim::render(&generated)?;
+    for (name, text) in &files {
+        std::fs::write(dir.join(name), text)?;
+    }
+    let sizes = report::Sizes {
+        wasm: std::fs::metadata(&opt_wasm)?.len(),
+        js: files.iter().map(|(_, text)| text.len() as u64).sum(),
+        ..Default::default()
+    };
+    Ok(Built {
+        krate,
+        id,
+        dir,
+        sizes,
+    })
+}
+
+/// Builds all crates in one cargo invocation (shared dependencies compile once).
+fn cargo_build(project: &Project, crates: &[WorkflowCrate]) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(&project.root)
+        .args(["build", "--target", WASM_TARGET, "--profile", PROFILE])
+        .arg("--config")
+        .arg(rustflags_config(project));
+    for krate in crates {
+        command.args(["-p", &krate.name]);
+    }
+    let status = command.status().context("cannot run cargo")?;
+    if !status.success() {
+        bail!("cargo build for {WASM_TARGET} failed");
+    }
+    Ok(())
+}
+
+/// `target.wasm32-unknown-unknown.rustflags=[...]`, with paths remapped so the output
+/// does not depend on where the workspace or Cargo's home is.
+fn rustflags_config(project: &Project) -> String {
+    let mut flags: Vec<String> = RUSTFLAGS.iter().map(|f| (*f).to_owned()).collect();
+    flags.push(format!(
+        "--remap-path-prefix={}=/workspace",
+        project.root.display()
+    ));
+    if let Some(home) = cargo_home() {
+        flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    }
+    let quoted: Vec<String> = flags
+        .iter()
+        .map(|f| serde_json::to_string(f).expect("string"))
+        .collect();
+    format!("target.{WASM_TARGET}.rustflags=[{}]", quoted.join(","))
+}
+
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
+/// Using a binding the settings do not declare fails in Kinde at run time; fail here.
+fn check_declared(
+    krate: &WorkflowCrate,
+    settings: &serde_json::Value,
+    adapters: &std::collections::BTreeSet<Adapter>,
+) -> Result<()> {
+    let declared = settings["bindings"].as_object();
+    let missing: Vec<&str> = shim::used_bindings(adapters)
+        .into_iter()
+        .filter(|b| !declared.is_some_and(|d| d.contains_key(*b)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let variants: Vec<String> = missing.iter().map(|b| check::binding_variant(b)).collect();
+    bail!(
+        "crate `{}` uses binding(s) {} but its #[workflow] settings do not declare them: add {} to `bindings(...)`",
+        krate.name,
+        missing.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", "),
+        variants.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn check_unique_ids(built: &[Built]) -> Result<()> {
+    for (i, a) in built.iter().enumerate() {
+        if let Some(b) = built[..i].iter().find(|b| b.id == a.id) {
+            bail!(
+                "crates `{}` and `{}` both declare workflow id `{}`",
+                b.krate.name,
+                a.krate.name,
+                a.id
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `path` relative to `root`, for messages.
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

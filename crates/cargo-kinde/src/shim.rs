@@ -1,0 +1,546 @@
+//! The generated files: `Workflow.ts` (settings and entry), `rust-module.js` (the
+//! translated module as a factory) and `rust-module.d.ts` (its types).
+//!
+//! Kinde evaluates a bundle's top level once, with no bindings, to read
+//! `workflowSettings`; so the top level here only defines constants, and the module
+//! is instantiated on the first call.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use anyhow::{bail, Result};
+use serde_json::Value;
+
+/// File names written into `kindeSrc/environment/workflows/<id>/`.
+pub const WORKFLOW_FILE: &str = "Workflow.ts";
+/// The translated module.
+pub const MODULE_FILE: &str = "rust-module.js";
+/// Its type declarations.
+pub const MODULE_TYPES_FILE: &str = "rust-module.d.ts";
+
+/// A method of the bindings object the shim passes to Rust. Each is a separate import
+/// of the compiled module, so the set a workflow uses is read off its `.wasm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Adapter {
+    /// `kinde.fetch`
+    Fetch,
+    /// `kinde.secureFetch`
+    SecureFetch,
+    /// `kinde.env.get`
+    Env,
+    /// `createKindeAPI(event)[method]`
+    ManagementApi,
+    /// `kinde.widget.invalidateFormField`
+    InvalidateFormField,
+    /// `kinde.auth.denyAccess`
+    DenyAccess,
+    /// `console[level]`
+    Log,
+}
+
+impl Adapter {
+    /// Every adapter.
+    pub const ALL: [Adapter; 7] = [
+        Adapter::Fetch,
+        Adapter::SecureFetch,
+        Adapter::Env,
+        Adapter::ManagementApi,
+        Adapter::InvalidateFormField,
+        Adapter::DenyAccess,
+        Adapter::Log,
+    ];
+
+    /// The JS method name (wasm-bindgen imports it as `__wbg_<name>_<hash>`).
+    pub const fn method(self) -> &'static str {
+        match self {
+            Adapter::Fetch => "kindeFetch",
+            Adapter::SecureFetch => "kindeSecureFetch",
+            Adapter::Env => "kindeEnv",
+            Adapter::ManagementApi => "kindeManagementApi",
+            Adapter::InvalidateFormField => "kindeInvalidateFormField",
+            Adapter::DenyAccess => "kindeDenyAccess",
+            Adapter::Log => "kindeLog",
+        }
+    }
+
+    /// The Kinde bindings (`workflowSettings.bindings` keys) it needs.
+    pub const fn bindings(self) -> &'static [&'static str] {
+        match self {
+            Adapter::Fetch => &["kinde.fetch"],
+            Adapter::SecureFetch => &["kinde.secureFetch"],
+            Adapter::Env => &["kinde.env"],
+            Adapter::ManagementApi => &["kinde.fetch", "kinde.env"],
+            Adapter::InvalidateFormField => &["kinde.widget"],
+            Adapter::DenyAccess => &["kinde.auth"],
+            Adapter::Log => &["console"],
+        }
+    }
+
+    /// The adapters whose imports appear among `imports`.
+    pub fn used_by(imports: &[String]) -> BTreeSet<Adapter> {
+        Adapter::ALL
+            .into_iter()
+            .filter(|adapter| {
+                let prefix = format!("__wbg_{}_", adapter.method());
+                imports.iter().any(|name| name.starts_with(&prefix))
+            })
+            .collect()
+    }
+
+    /// The adapter's JS implementation (a method of the bindings object literal).
+    fn source(self) -> &'static str {
+        match self {
+            Adapter::Fetch => "    kindeFetch: (request) => callFetch(kinde.fetch, request),\n",
+            Adapter::SecureFetch => {
+                "    kindeSecureFetch: (request) => callFetch(kinde.secureFetch, request),\n"
+            }
+            Adapter::Env => {
+                "    kindeEnv: (name) => then(kinde.env.get(name), (v) => JSON.stringify(v ?? null)),\n"
+            }
+            Adapter::ManagementApi => concat!(
+                "    kindeManagementApi: async (request) => {\n",
+                "      const call = JSON.parse(request) as ApiCall;\n",
+                "      const api = await createKindeAPI(event as never);\n",
+                "      const answer = await api[call.method]({ endpoint: call.endpoint, params: call.params } as never);\n",
+                "      return JSON.stringify((answer as { data?: unknown }).data ?? null);\n",
+                "    },\n",
+            ),
+            Adapter::InvalidateFormField => {
+                "    kindeInvalidateFormField: (field, message) => kinde.widget.invalidateFormField(field, message),\n"
+            }
+            Adapter::DenyAccess => "    kindeDenyAccess: (reason) => kinde.auth.denyAccess(reason),\n",
+            Adapter::Log => "    kindeLog: (level, message) => console[level](message),\n",
+        }
+    }
+}
+
+/// What [`render`] needs.
+pub struct Generated<'a> {
+    /// The Rust crate's package name.
+    pub crate_name: &'a str,
+    /// [`crate::inputs::hash`] of the crate.
+    pub inputs_hash: &'a str,
+    /// The settings `#[workflow]` declared.
+    pub settings: &'a Value,
+    /// Adapters the compiled code imports.
+    pub adapters: &'a BTreeSet<Adapter>,
+    /// esbuild's IIFE of glue + translated module, defining `var __kindeRust`.
+    pub factory_body: &'a str,
+}
+
+/// The header line holding the inputs hash, which `check` compares.
+pub const INPUTS_MARKER: &str = "// cargo-kinde inputs sha256:";
+/// The header line listing the bindings the compiled code uses.
+pub const USES_MARKER: &str = "// cargo-kinde uses bindings: ";
+
+/// The entry esbuild bundles: wires wasm-bindgen's glue to the translated module.
+pub fn entry_js(lib_name: &str) -> String {
+    format!(
+        "import * as wasm from \"./{lib_name}_bg.wasm.js\";\n\
+         import {{ __wbg_set_wasm }} from \"./{lib_name}_bg.js\";\n\
+         __wbg_set_wasm(wasm);\n\
+         export {{ kindeRun }} from \"./{lib_name}_bg.js\";\n"
+    )
+}
+
+/// Renders the three generated files, as `(file name, contents)`.
+pub fn render(generated: &Generated) -> Result<Vec<(&'static str, String)>> {
+    let header = header(generated);
+    let body = patch_memory_views(generated.factory_body)?;
+    let module = format!(
+        "{header}\
+         /* eslint-disable */\n\
+         {TEXT_CODING}\n\
+         // wasm-bindgen glue and the wasm2js translation of the crate, wrapped in a factory so\n\
+         // nothing runs until the first call. Each call of the factory is a fresh instance;\n\
+         // `__kindeOnTrap` is called when the module traps (a panic, `unreachable`).\n\
+         export function createRustModule(__kindeOnTrap) {{\n\
+         var TextEncoder = HostTextEncoder, TextDecoder = HostTextDecoder;\n\
+         {body}return __kindeRust;\n}}\n",
+    );
+    Ok(vec![
+        (WORKFLOW_FILE, workflow_ts(&header, generated)),
+        (MODULE_FILE, module),
+        (MODULE_TYPES_FILE, format!("{header}{MODULE_TYPES}")),
+    ])
+}
+
+fn header(generated: &Generated) -> String {
+    format!(
+        "// Generated by {} from the Rust crate `{}`. Do not edit.\n\
+         // Rebuild with `cargo kinde build`; `cargo kinde check` fails when this is stale.\n\
+         {INPUTS_MARKER}{}\n\
+         {USES_MARKER}{}\n",
+        crate::GENERATOR,
+        generated.crate_name,
+        generated.inputs_hash,
+        used_bindings(generated.adapters).join(", ")
+    )
+}
+
+/// The Kinde bindings the adapters need, deduplicated, in a stable order.
+pub fn used_bindings(adapters: &BTreeSet<Adapter>) -> Vec<&'static str> {
+    let set: BTreeSet<&'static str> = adapters
+        .iter()
+        .flat_map(|a| a.bindings().iter().copied())
+        .collect();
+    set.into_iter().collect()
+}
+
+/// wasm2js grows memory by swapping in a new `ArrayBuffer` without detaching the old
+/// one, so wasm-bindgen's "is my cached view detached?" test never fires and its views
+/// keep reading the stale buffer. Rewrite each test to compare buffers instead.
+pub fn patch_memory_views(glue: &str) -> Result<String> {
+    let mut out = String::with_capacity(glue.len());
+    let mut patched = 0;
+    for line in glue.split_inclusive('\n') {
+        match cached_view_test(line) {
+            Some((indent, view)) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}if ({view} === null || {view}.buffer !== wasm.memory.buffer) {{"
+                );
+                patched += 1;
+            }
+            None => out.push_str(line),
+        }
+    }
+    if patched == 0 || !out.contains("cachedUint8ArrayMemory0") {
+        bail!("wasm-bindgen glue has no memory-view cache test to patch: is the glue from a different wasm-bindgen version?");
+    }
+    Ok(out)
+}
+
+/// wasm2js turns `unreachable` into a throw, which is lost when it happens inside a
+/// promise callback; make every trap tell the shim first (through the factory's
+/// `__kindeOnTrap` parameter), so the workflow rejects instead of hanging until
+/// Kinde's time limit. Applied to wasm2js's output.
+pub fn patch_trap(module: &str) -> Result<String> {
+    const TRAP: &str = "function wasm2js_trap() { throw new Error('abort'); }";
+    if module.contains(TRAP) {
+        Ok(module.replace(
+            TRAP,
+            "function wasm2js_trap() { __kindeOnTrap(); throw new Error('abort'); }",
+        ))
+    } else if module.contains("wasm2js_trap") {
+        bail!("wasm2js's trap function has an unexpected shape: is binaryen a different version?")
+    } else {
+        Ok(module.to_owned()) // nothing in the module can trap
+    }
+}
+
+/// Recognises `if (cachedXMemory0 === null || <detached test>) {` and returns the
+/// indentation and the variable.
+fn cached_view_test(line: &str) -> Option<(&str, &str)> {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    let rest = trimmed.strip_prefix("if (cached")?;
+    let end = rest.find(' ')?;
+    let view = &trimmed[4..4 + "cached".len() + end];
+    if !view.ends_with("Memory0") || !rest[end..].starts_with(" === null || ") {
+        return None;
+    }
+    if !trimmed.trim_end().ends_with(") {") {
+        return None;
+    }
+    Some((indent, view))
+}
+
+/// UTF-8 `TextEncoder`/`TextDecoder` for hosts without them (goja); the host's own are
+/// used where they exist. Only constants are defined at the top level.
+const TEXT_CODING: &str = r#"function utf8Length(text) {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) length += 1;
+    else if (c < 0x800) length += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  return length;
+}
+
+class Utf8Encoder {
+  get encoding() {
+    return "utf-8";
+  }
+  encode(text = "") {
+    const bytes = new Uint8Array(utf8Length(text));
+    this.encodeInto(text, bytes);
+    return bytes;
+  }
+  encodeInto(text, bytes) {
+    let read = 0;
+    let written = 0;
+    while (read < text.length) {
+      let c = text.charCodeAt(read);
+      let units = 1;
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = read + 1 < text.length ? text.charCodeAt(read + 1) : 0;
+        if (c <= 0xdbff && (next & 0xfc00) === 0xdc00) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          units = 2;
+        } else c = 0xfffd;
+      }
+      const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (written + size > bytes.length) break;
+      if (size === 1) bytes[written++] = c;
+      else if (size === 2) {
+        bytes[written++] = 0xc0 | (c >> 6);
+        bytes[written++] = 0x80 | (c & 0x3f);
+      } else if (size === 3) {
+        bytes[written++] = 0xe0 | (c >> 12);
+        bytes[written++] = 0x80 | ((c >> 6) & 0x3f);
+        bytes[written++] = 0x80 | (c & 0x3f);
+      } else {
+        bytes[written++] = 0xf0 | (c >> 18);
+        bytes[written++] = 0x80 | ((c >> 12) & 0x3f);
+        bytes[written++] = 0x80 | ((c >> 6) & 0x3f);
+        bytes[written++] = 0x80 | (c & 0x3f);
+      }
+      read += units;
+    }
+    return { read, written };
+  }
+}
+
+class Utf8Decoder {
+  constructor(label = "utf-8", options = {}) {
+    this.fatal = Boolean(options.fatal);
+  }
+  get encoding() {
+    return "utf-8";
+  }
+  decode(bytes) {
+    if (bytes === undefined) return "";
+    const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer || bytes);
+    let out = "";
+    let units = [];
+    let i = 0;
+    while (i < view.length) {
+      const b = view[i];
+      let c = -1;
+      let size = 1;
+      if (b < 0x80) c = b;
+      else if (b >= 0xc2 && b <= 0xdf) size = 2;
+      else if (b >= 0xe0 && b <= 0xef) size = 3;
+      else if (b >= 0xf0 && b <= 0xf4) size = 4;
+      if (size > 1 && i + size <= view.length) {
+        c = size === 2 ? b & 0x1f : size === 3 ? b & 0x0f : b & 0x07;
+        for (let k = 1; k < size; k++) {
+          const next = view[i + k];
+          if ((next & 0xc0) !== 0x80) {
+            c = -1;
+            break;
+          }
+          c = (c << 6) | (next & 0x3f);
+        }
+        const min = size === 2 ? 0x80 : size === 3 ? 0x800 : 0x10000;
+        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) c = -1;
+      }
+      if (c < 0) {
+        if (this.fatal) throw new TypeError("The encoded data was not valid utf-8");
+        c = 0xfffd;
+        size = 1;
+      }
+      if (c > 0xffff) {
+        c -= 0x10000;
+        units.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
+      } else units.push(c);
+      i += size;
+      if (units.length >= 8192) {
+        out += String.fromCharCode.apply(null, units);
+        units = [];
+      }
+    }
+    return out + String.fromCharCode.apply(null, units);
+  }
+}
+
+const HostTextEncoder = typeof TextEncoder === "function" ? TextEncoder : Utf8Encoder;
+const HostTextDecoder = typeof TextDecoder === "function" ? TextDecoder : Utf8Decoder;
+"#;
+
+const MODULE_TYPES: &str = r#"
+/** Bindings the Rust code calls; each returns a value or a Promise of one. */
+export interface RustBindings {
+  kindeFetch?(request: string): unknown;
+  kindeSecureFetch?(request: string): unknown;
+  kindeEnv?(name: string): unknown;
+  kindeManagementApi?(request: string): unknown;
+  kindeInvalidateFormField?(field: string, message: string): unknown;
+  kindeDenyAccess?(reason: string): unknown;
+  kindeLog?(level: "debug" | "log" | "info" | "warn" | "error", message: string): void;
+  /** Called by the panic hook, just before the module traps. */
+  kindePanic(message: string): void;
+}
+
+/** One instance of the translated Rust module. */
+export interface RustModule {
+  /** Runs the workflow on the event JSON; resolves with the result as JSON. */
+  kindeRun(event: string, bindings: RustBindings): Promise<string>;
+}
+
+/** Instantiates the module (fresh memory and state); `onTrap` runs when it traps. */
+export declare function createRustModule(onTrap: () => void): RustModule;
+"#;
+
+fn workflow_ts(header: &str, generated: &Generated) -> String {
+    let adapters = generated.adapters;
+    let uses = |a: Adapter| adapters.contains(&a);
+    let mut ts = String::new();
+    ts.push_str(header);
+    if uses(Adapter::ManagementApi) {
+        ts.push_str("import { createKindeAPI } from \"@kinde/infrastructure\";\n");
+    }
+    ts.push_str("import { createRustModule, type RustBindings, type RustModule } from \"./rust-module.js\";\n\n");
+    let settings = serde_json::to_string_pretty(generated.settings).expect("settings serialize");
+    let _ = writeln!(ts, "export const workflowSettings = {settings};\n");
+    ts.push_str(KINDE_DECLARATIONS);
+    if uses(Adapter::Fetch) || uses(Adapter::SecureFetch) {
+        ts.push_str(FETCH_HELPER);
+    }
+    if uses(Adapter::ManagementApi) {
+        ts.push_str(
+            "interface ApiCall {\n  method: \"get\" | \"post\" | \"put\" | \"patch\" | \"delete\";\n  endpoint: string;\n  params?: unknown;\n}\n\n",
+        );
+    }
+    ts.push_str(RUN_PRELUDE);
+    for adapter in Adapter::ALL.into_iter().filter(|a| uses(*a)) {
+        ts.push_str(adapter.source());
+    }
+    ts.push_str(RUN_EPILOGUE);
+    ts
+}
+
+const KINDE_DECLARATIONS: &str = r#"interface FetchAnswer {
+  status?: number;
+  ok?: boolean;
+  headers?: unknown;
+  text?: string;
+  json?: unknown;
+}
+
+type Fetch = (url: string, init: object) => unknown;
+
+/** The bindings Kinde's runtime provides (only those declared in the settings exist). */
+declare const kinde: {
+  fetch: Fetch;
+  secureFetch: Fetch;
+  env: { get(name: string): unknown };
+  widget: { invalidateFormField(field: string, message: string): unknown };
+  auth: { denyAccess(reason: string): unknown };
+};
+
+/** Applies `f` to a binding's answer, which may be a value or a Promise. */
+function then<T>(value: unknown, f: (value: unknown) => T): T | Promise<T> {
+  return value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function"
+    ? Promise.resolve(value).then(f)
+    : f(value);
+}
+
+"#;
+
+const FETCH_HELPER: &str = r#"interface FetchCall {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Calls `kinde.fetch`/`kinde.secureFetch` and encodes its answer for Rust. */
+function callFetch(fetch: Fetch, request: string): unknown {
+  const call = JSON.parse(request) as FetchCall;
+  const init: { method: string; headers: Record<string, string>; body?: string } = {
+    method: call.method,
+    headers: call.headers,
+  };
+  if (call.body !== undefined) init.body = call.body;
+  return then(fetch(call.url, init), (answer) => {
+    const a = (answer ?? {}) as FetchAnswer;
+    return JSON.stringify({ status: a.status, ok: a.ok, headers: a.headers, text: a.text, json: a.json });
+  });
+}
+
+"#;
+
+const RUN_PRELUDE: &str = r#"/** The module instance, created on the first call and rebuilt after a trap. */
+let rust: RustModule | undefined;
+
+/** Logs to the host console when it exists (it is itself a binding). */
+function logError(message: string): void {
+  if (typeof console !== "undefined") console.error(message);
+}
+
+/** Rejects the run in progress; set by each run. */
+let reportTrap: () => void = () => undefined;
+
+export default async function Workflow(event: unknown): Promise<unknown> {
+  if (rust === undefined) rust = createRustModule(() => reportTrap());
+  const module = rust;
+  let panicMessage: string | undefined;
+  const trapped = new Promise<never>((_, reject) => {
+    reportTrap = () => reject(new Error(panicMessage ?? "the Rust module trapped (unreachable code)"));
+  });
+  trapped.catch(() => undefined); // observed through the race below
+  const bindings: RustBindings = {
+    kindePanic: (message) => {
+      panicMessage = message;
+      logError(message);
+    },
+"#;
+
+const RUN_EPILOGUE: &str = r#"  };
+  try {
+    const result = await Promise.race([module.kindeRun(JSON.stringify(event), bindings), trapped]);
+    return JSON.parse(result);
+  } catch (error) {
+    if (typeof error === "string") throw new Error(error);
+    // A panic or trap leaves the instance unusable: the next call builds a new one.
+    rust = undefined;
+    if (panicMessage !== undefined) throw new Error(panicMessage);
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patches_every_cached_view_test() {
+        let glue = "function getUint8ArrayMemory0() {\n    if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {\n        cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);\n    }\n}\nfunction getDataViewMemory0() {\n  if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {\n  }\n}\n";
+        let patched = patch_memory_views(glue).unwrap();
+        assert!(patched.contains("    if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.buffer !== wasm.memory.buffer) {\n"));
+        assert!(patched.contains("  if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.memory.buffer) {\n"));
+        assert!(!patched.contains("byteLength === 0") && !patched.contains("detached"));
+    }
+
+    #[test]
+    fn traps_notify_the_shim() {
+        let module = "  function wasm2js_trap() { throw new Error('abort'); }\n  x();\n";
+        let patched = patch_trap(module).unwrap();
+        assert!(patched.contains("{ __kindeOnTrap(); throw new Error('abort'); }"));
+        assert!(patch_trap("function wasm2js_trap() {\n}").is_err());
+        assert_eq!(patch_trap("var a;").unwrap(), "var a;");
+    }
+
+    #[test]
+    fn glue_without_view_caches_is_refused() {
+        assert!(patch_memory_views("function f() {}\n").is_err());
+    }
+
+    #[test]
+    fn adapters_are_read_from_import_names() {
+        let imports = vec![
+            "__wbg_kindeFetch_0b1c2d3e".to_owned(),
+            "__wbg_kindeLog_aa".to_owned(),
+            "__wbindgen_throw".to_owned(),
+        ];
+        let used: Vec<_> = Adapter::used_by(&imports).into_iter().collect();
+        assert_eq!(used, vec![Adapter::Fetch, Adapter::Log]);
+    }
+}

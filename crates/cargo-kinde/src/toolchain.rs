@@ -1,0 +1,187 @@
+//! Finds the tools the build needs and says how to install any that are missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::project::Project;
+
+/// The wasm-bindgen version this build of cargo-kinde generates glue for. A workspace
+/// must lock `wasm-bindgen` at exactly this version.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The esbuild version Kinde bundles with.
+pub const ESBUILD_VERSION: &str = "0.24.0";
+/// Older binaryen releases corrupt wasm-bindgen's output.
+pub const MIN_BINARYEN: u32 = 116;
+/// The Rust target workflows compile to.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+const BOOTSTRAP: &str = "scripts/bootstrap";
+
+/// The external tools, found and version-checked.
+pub struct Toolchain {
+    node: PathBuf,
+    node_modules: PathBuf,
+}
+
+impl Toolchain {
+    /// Checks every prerequisite; the first missing one is a one-line error with its fix.
+    pub fn find(project: &Project) -> Result<Self> {
+        check_wasm_target()?;
+        let node = which("node").ok_or_else(|| {
+            anyhow!("node is not installed: run `{BOOTSTRAP}` or `apt-get install -y nodejs npm`")
+        })?;
+        let toolchain = Self {
+            node,
+            node_modules: project.root.join("node_modules"),
+        };
+        toolchain.check_binaryen()?;
+        toolchain.check_esbuild()?;
+        check_wasm_bindgen(project)?;
+        Ok(toolchain)
+    }
+
+    /// Runs a binaryen tool (`wasm-opt`, `wasm2js`) with `args`.
+    pub fn binaryen(&self, tool: &str, args: &[&std::ffi::OsStr]) -> Result<()> {
+        let script = self.node_modules.join("binaryen/bin").join(tool);
+        self.node_script(&script, args)
+    }
+
+    /// Runs esbuild with `args` (its npm package installs a native binary).
+    pub fn esbuild(&self, args: &[&std::ffi::OsStr]) -> Result<()> {
+        let binary = self.node_modules.join("esbuild/bin/esbuild");
+        run_tool("esbuild", Command::new(binary).args(args))
+    }
+
+    fn node_script(&self, script: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
+        let name = script.file_name().unwrap_or_default().to_string_lossy();
+        run_tool(&name, Command::new(&self.node).arg(script).args(args))
+    }
+
+    fn check_binaryen(&self) -> Result<()> {
+        let script = self.node_modules.join("binaryen/bin/wasm-opt");
+        let fix = "run `npm ci` at the workspace root (or `scripts/bootstrap`)";
+        if !script.exists() {
+            bail!("binaryen (wasm-opt, wasm2js) is not installed: {fix}");
+        }
+        let output = Command::new(&self.node)
+            .arg(&script)
+            .arg("--version")
+            .output()?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let version = parse_binaryen_version(&text)
+            .ok_or_else(|| anyhow!("cannot read wasm-opt's version from {text:?}: {fix}"))?;
+        if version < MIN_BINARYEN {
+            bail!("binaryen {version} is too old (need >= {MIN_BINARYEN}; older ones corrupt wasm-bindgen output): {fix}");
+        }
+        Ok(())
+    }
+
+    fn check_esbuild(&self) -> Result<()> {
+        let manifest = self.node_modules.join("esbuild/package.json");
+        let fix = "run `npm ci` at the workspace root (or `scripts/bootstrap`)";
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|_| anyhow!("esbuild is not installed: {fix}"))?;
+        let json: serde_json::Value = serde_json::from_str(&text)?;
+        let version = json["version"].as_str().unwrap_or_default();
+        if version != ESBUILD_VERSION {
+            bail!("esbuild {version} is installed but Kinde bundles with {ESBUILD_VERSION}: pin it in package.json and {fix}");
+        }
+        Ok(())
+    }
+}
+
+/// Runs a tool; a failure carries its output.
+fn run_tool(name: &str, command: &mut Command) -> Result<()> {
+    let output = command
+        .output()
+        .with_context(|| format!("cannot run {name}"))?;
+    if !output.status.success() {
+        bail!(
+            "{name} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// `wasm-opt version 132 (version_132)` → 132.
+pub fn parse_binaryen_version(text: &str) -> Option<u32> {
+    text.split_whitespace()
+        .skip_while(|w| *w != "version")
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn check_wasm_target() -> Result<()> {
+    let output = Command::new("rustc")
+        .args(["--print", "target-libdir", "--target", WASM_TARGET])
+        .output()
+        .context("cannot run rustc: install Rust with rustup")?;
+    let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    if !output.status.success() || !dir.is_dir() {
+        bail!("the {WASM_TARGET} target is not installed: run `rustup target add {WASM_TARGET}`");
+    }
+    Ok(())
+}
+
+/// The workspace must lock wasm-bindgen at [`WASM_BINDGEN_VERSION`].
+fn check_wasm_bindgen(project: &Project) -> Result<()> {
+    let locked: Vec<String> = project
+        .metadata
+        .packages
+        .iter()
+        .filter(|p| p.name.as_str() == "wasm-bindgen")
+        .map(|p| p.version.to_string())
+        .collect();
+    match locked.as_slice() {
+        [] => Ok(()),
+        [version] if version == WASM_BINDGEN_VERSION => Ok(()),
+        versions => bail!(
+            "Cargo.lock has wasm-bindgen {} but this cargo-kinde generates glue for {WASM_BINDGEN_VERSION}: \
+             run `cargo update -p wasm-bindgen --precise {WASM_BINDGEN_VERSION}`",
+            versions.join(", ")
+        ),
+    }
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_binaryen_versions() {
+        assert_eq!(
+            parse_binaryen_version("wasm-opt version 132 (version_132)\n"),
+            Some(132)
+        );
+        assert_eq!(parse_binaryen_version("wasm-opt version 108\n"), Some(108));
+        assert_eq!(parse_binaryen_version("nonsense"), None);
+    }
+
+    #[test]
+    fn glue_version_matches_the_linked_cli_support() {
+        let lock =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock"))
+                .unwrap();
+        let entry = lock
+            .split("[[package]]")
+            .find(|p| p.contains("name = \"wasm-bindgen-cli-support\""))
+            .unwrap();
+        assert!(
+            entry.contains(&format!("version = \"{WASM_BINDGEN_VERSION}\"")),
+            "{entry}"
+        );
+    }
+}

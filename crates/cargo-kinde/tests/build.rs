@@ -1,0 +1,198 @@
+//! Builds the repository's workflows in a scratch copy of the workspace with the real
+//! toolchain (cargo, wasm-bindgen, binaryen, esbuild) and checks what `cargo kinde`
+//! promises: deterministic output equal to the committed `kindeSrc`, staleness found
+//! by `check`, undeclared bindings refused, and Kinde's sync rules enforced.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// A copy of the workspace's sources in a temporary directory.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        let repo = repo();
+        let dir = tempfile::tempdir().unwrap();
+        for file in [
+            "Cargo.toml",
+            "Cargo.lock",
+            "kinde.json",
+            "package.json",
+            "package-lock.json",
+        ] {
+            std::fs::copy(repo.join(file), dir.path().join(file)).unwrap();
+        }
+        copy_tree(&repo.join("crates"), &dir.path().join("crates"));
+        copy_tree(&repo.join("kindeSrc"), &dir.path().join("kindeSrc"));
+        std::os::unix::fs::symlink(repo.join("node_modules"), dir.path().join("node_modules"))
+            .unwrap();
+        Self { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn cargo_kinde(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_cargo-kinde"))
+            .arg("kinde")
+            .args(args)
+            .arg("--manifest-path")
+            .arg(self.path().join("Cargo.toml"))
+            // Share compiled dependencies between test runs; output must not depend on it.
+            .env("CARGO_TARGET_DIR", repo().join("target/cargo-kinde-tests"))
+            .output()
+            .unwrap()
+    }
+
+    fn build(&self) {
+        let out = self.cargo_kinde(&["build", "--no-report"]);
+        assert!(
+            out.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().display().to_string();
+                out.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    files.sort();
+    files
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn builds_are_deterministic_and_match_the_committed_kinde_src() {
+    let scratch = Scratch::new();
+    let committed = snapshot(&repo().join("kindeSrc"));
+    scratch.build();
+    let first = snapshot(&scratch.path().join("kindeSrc"));
+    scratch.build();
+    let second = snapshot(&scratch.path().join("kindeSrc"));
+    assert!(first == second, "two builds of the same sources differ");
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&first), names(&committed));
+    for ((name, built), (_, kept)) in first.iter().zip(&committed) {
+        assert!(
+            built == kept,
+            "{name} differs from the committed file: run `cargo kinde build`"
+        );
+    }
+}
+
+#[test]
+fn check_finds_stale_output_and_passes_after_a_rebuild() {
+    let scratch = Scratch::new();
+    let ok = scratch.cargo_kinde(&["check"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+
+    scratch.edit(
+        "crates/example-workflow/src/lib.rs",
+        "checking {}",
+        "checking sign-in of {}",
+    );
+    let stale = scratch.cargo_kinde(&["check"]);
+    assert!(!stale.status.success());
+    assert!(
+        stderr(&stale).contains("Workflow.ts is stale: crate `example-workflow` changed"),
+        "{}",
+        stderr(&stale)
+    );
+
+    scratch.build();
+    let fresh = scratch.cargo_kinde(&["check"]);
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+}
+
+#[test]
+fn a_binding_used_but_not_declared_fails_the_build() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "crates/example-workflow/src/lib.rs",
+        "bindings(Fetch, Env, Console)",
+        "bindings(Fetch, Env)",
+    );
+    let out = scratch.cargo_kinde(&["build", "--no-report"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(
+            "crate `example-workflow` uses binding(s) `console` but its #[workflow] settings do not declare them: add `Console` to `bindings(...)`"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn check_enforces_one_workflow_per_trigger() {
+    let scratch = Scratch::new();
+    let dir = scratch
+        .path()
+        .join("kindeSrc/environment/workflows/handWritten");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("handWrittenWorkflow.ts"),
+        "export const workflowSettings = { id: \"rustExample\", trigger: \"user:existing_password_provided\", bindings: {} };\nexport default async function Workflow() {}\n",
+    )
+    .unwrap();
+    let out = scratch.cargo_kinde(&["check"]);
+    assert!(!out.status.success());
+    let text = stderr(&out);
+    assert!(
+        text.contains("2 workflows use trigger `user:existing_password_provided`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("workflow id `rustExample` is used by"),
+        "{text}"
+    );
+}

@@ -1,0 +1,220 @@
+//! The bridge to Kinde's bindings through the generated shim (wasm32 only).
+//!
+//! The shim passes one object whose `kinde*` methods adapt Kinde's bindings. Each
+//! method is a separate import of the compiled module, so `cargo kinde check` can
+//! tell from the `.wasm` which bindings a workflow really uses.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use js_sys::Promise;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::events::Event;
+use crate::host::{ApiRequest, EnvVar, FetchRequest, FetchResponse, Host, LogLevel};
+use crate::{wire, Binding, Error, Result};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The bindings object the generated shim passes to `kindeRun`.
+    pub type Bindings;
+
+    #[wasm_bindgen(method, catch, js_name = kindeFetch)]
+    fn kinde_fetch(this: &Bindings, request: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeSecureFetch)]
+    fn kinde_secure_fetch(this: &Bindings, request: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeEnv)]
+    fn kinde_env(this: &Bindings, name: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeManagementApi)]
+    fn kinde_management_api(this: &Bindings, request: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeInvalidateFormField)]
+    fn kinde_invalidate_form_field(
+        this: &Bindings,
+        field: &str,
+        message: &str,
+    ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeDenyAccess)]
+    fn kinde_deny_access(this: &Bindings, reason: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, js_name = kindeLog)]
+    fn kinde_log(this: &Bindings, level: &str, message: &str);
+
+    #[wasm_bindgen(method, js_name = kindePanic)]
+    fn kinde_panic(this: &Bindings, message: &str);
+}
+
+thread_local! {
+    /// The bindings of the run in progress, for the panic hook.
+    static CURRENT: RefCell<Option<Bindings>> = const { RefCell::new(None) };
+}
+
+/// [`Host`] over Kinde's bindings.
+pub struct JsHost {
+    bindings: Bindings,
+}
+
+impl JsHost {
+    /// Starts a run: remembers the bindings for the panic hook (installed once).
+    pub fn enter(bindings: Bindings) -> Self {
+        CURRENT.with(|current| *current.borrow_mut() = Some(bindings.clone().unchecked_into()));
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            std::panic::set_hook(Box::new(|info| {
+                let message = panic_message(info);
+                CURRENT.with(|current| {
+                    if let Ok(current) = current.try_borrow() {
+                        if let Some(bindings) = current.as_ref() {
+                            bindings.kinde_panic(&message);
+                        }
+                    }
+                });
+            }));
+        });
+        Self { bindings }
+    }
+}
+
+/// `workflow panicked: <message> (at <file>:<line>:<column>)`, on one line so the
+/// rejection's first line carries the cause.
+fn panic_message(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info
+        .payload()
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a non-string payload");
+    match info.location() {
+        Some(at) => format!("workflow panicked: {payload} (at {at})"),
+        None => format!("workflow panicked: {payload}"),
+    }
+}
+
+impl Clone for Bindings {
+    fn clone(&self) -> Self {
+        JsValue::clone(self).unchecked_into()
+    }
+}
+
+fn binding_error(binding: Binding, message: impl Into<String>) -> Error {
+    Error::Binding {
+        binding,
+        message: message.into(),
+    }
+}
+
+/// Waits for a binding's answer, which may be a value or a Promise of one.
+async fn settle(
+    answer: std::result::Result<JsValue, JsValue>,
+    binding: Binding,
+) -> Result<JsValue> {
+    let value = answer.map_err(|e| binding_error(binding, describe(&e)))?;
+    match value.dyn_into::<Promise>() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|e| binding_error(binding, describe(&e))),
+        Err(value) => Ok(value),
+    }
+}
+
+/// Waits for a binding's answer and reads it as the JSON string the shim returns.
+async fn settle_string(
+    answer: std::result::Result<JsValue, JsValue>,
+    binding: Binding,
+) -> Result<String> {
+    settle(answer, binding)
+        .await?
+        .as_string()
+        .ok_or_else(|| binding_error(binding, "adapter did not return a string"))
+}
+
+/// The message of a thrown JS value.
+fn describe(error: &JsValue) -> String {
+    if let Some(error) = error.dyn_ref::<js_sys::Error>() {
+        return String::from(error.message());
+    }
+    error
+        .as_string()
+        .unwrap_or_else(|| "non-error value thrown".to_owned())
+}
+
+impl Host for JsHost {
+    async fn fetch(&self, request: FetchRequest) -> Result<FetchResponse> {
+        let answer = self.bindings.kinde_fetch(&wire::encode_fetch(&request));
+        let text = settle_string(answer, Binding::Fetch).await?;
+        wire::decode_fetch(&text).map_err(|e| binding_error(Binding::Fetch, e))
+    }
+
+    async fn secure_fetch(&self, request: FetchRequest) -> Result<FetchResponse> {
+        let answer = self
+            .bindings
+            .kinde_secure_fetch(&wire::encode_fetch(&request));
+        let text = settle_string(answer, Binding::SecureFetch).await?;
+        wire::decode_fetch(&text).map_err(|e| binding_error(Binding::SecureFetch, e))
+    }
+
+    async fn env(&self, name: &str) -> Result<Option<EnvVar>> {
+        let text = settle_string(self.bindings.kinde_env(name), Binding::Env).await?;
+        wire::decode_env(&text).map_err(|e| binding_error(Binding::Env, e))
+    }
+
+    async fn management_api(&self, request: ApiRequest) -> Result<Value> {
+        let answer = self
+            .bindings
+            .kinde_management_api(&wire::encode_api(&request));
+        let text = settle_string(answer, Binding::Fetch).await?;
+        serde_json::from_str(&text).map_err(|e| {
+            binding_error(
+                Binding::Fetch,
+                format!("unreadable Management API answer: {e}"),
+            )
+        })
+    }
+
+    async fn invalidate_form_field(&self, field: &str, message: &str) -> Result<()> {
+        let answer = self.bindings.kinde_invalidate_form_field(field, message);
+        settle(answer, Binding::Widget).await.map(drop)
+    }
+
+    async fn deny_access(&self, reason: &str) -> Result<()> {
+        settle(self.bindings.kinde_deny_access(reason), Binding::Auth)
+            .await
+            .map(drop)
+    }
+
+    fn log(&self, level: LogLevel, message: &str) {
+        self.bindings.kinde_log(level.as_str(), message);
+    }
+}
+
+/// Runs a workflow function: parses the event, runs it, and encodes the outcome as the
+/// shim expects (`Ok` holds the resolved value as JSON, `Err` the rejection message).
+///
+/// Called by the code `#[workflow]` generates; not meant to be called directly.
+#[doc(hidden)]
+pub async fn run<E, F, Fut, T>(
+    event: &str,
+    bindings: Bindings,
+    workflow: F,
+) -> std::result::Result<String, String>
+where
+    E: Event,
+    F: FnOnce(E, JsHost) -> Fut,
+    Fut: Future<Output = Result<T>>,
+    T: Serialize,
+{
+    let host = JsHost::enter(bindings);
+    let event = E::from_json(event).map_err(|e| e.to_string())?;
+    let value = workflow(event, host)
+        .await
+        .map_err(|e: Error| e.to_string())?;
+    serde_json::to_string(&value).map_err(|e| format!("cannot encode the workflow's result: {e}"))
+}

@@ -1,0 +1,159 @@
+//! The JSON messages exchanged with the generated shim's binding adapters.
+//!
+//! One string crosses the Rust/JS boundary each way per binding call; the shim parses
+//! it with the host's native `JSON`, which is cheaper than building JS objects field by
+//! field from WASM. Bodies travel as text: JSON is serialized and forms are
+//! URL-encoded here, so no host needs `URLSearchParams` (the `url` binding).
+
+use serde_json::{json, Map, Value};
+
+use crate::host::{ApiRequest, Body, EnvVar, FetchRequest, FetchResponse};
+
+/// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters.
+pub fn encode_fetch(request: &FetchRequest) -> String {
+    let headers: Map<String, Value> = request
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let mut message = json!({
+        "url": request.url,
+        "method": request.method.as_str(),
+        "headers": headers,
+    });
+    let body = match &request.body {
+        Body::None => None,
+        Body::Text(text) => Some(text.clone()),
+        Body::Json(value) => Some(value.to_string()),
+        Body::Form(fields) => Some(
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(fields)
+                .finish(),
+        ),
+    };
+    if let Some(body) = body {
+        message["body"] = Value::String(body);
+    }
+    message.to_string()
+}
+
+/// Decodes the shim's answer to a fetch: `{status?, headers?, text, json?}`.
+pub fn decode_fetch(answer: &str) -> Result<FetchResponse, String> {
+    let value: Value =
+        serde_json::from_str(answer).map_err(|e| format!("unreadable fetch result: {e}"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| "fetch result is not an object".to_owned())?;
+    let status = object
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok());
+    let headers = object.get("headers").and_then(Value::as_object).map(|h| {
+        h.iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+            .collect()
+    });
+    let json = object.get("json").filter(|v| !v.is_null()).cloned();
+    let text = match object.get("text") {
+        Some(Value::String(text)) => text.clone(),
+        _ => json.as_ref().map(Value::to_string).unwrap_or_default(),
+    };
+    Ok(FetchResponse {
+        status,
+        headers,
+        text,
+        json,
+    })
+}
+
+/// Decodes the shim's answer to `kindeEnv`: `null` or `{value, isSecret}`.
+pub fn decode_env(answer: &str) -> Result<Option<EnvVar>, String> {
+    let value: Value =
+        serde_json::from_str(answer).map_err(|e| format!("unreadable env result: {e}"))?;
+    match value.get("value") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(EnvVar::new(
+            text.clone(),
+            value
+                .get("isSecret")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        ))),
+        Some(_) => Err("env value is not a string".to_owned()),
+    }
+}
+
+/// Encodes a Management API call for the shim's `kindeManagementApi` adapter.
+pub fn encode_api(request: &ApiRequest) -> String {
+    let mut message = json!({
+        "method": request.method.as_str().to_ascii_lowercase(),
+        "endpoint": request.endpoint,
+    });
+    if let Some(params) = &request.params {
+        message["params"] = params.clone();
+    }
+    message.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::Method;
+
+    #[test]
+    fn fetch_request_encodes_every_body_kind() {
+        let form = FetchRequest::post("https://a.example/t").form([("a", "1 2"), ("b", "x&y=z")]);
+        let encoded: Value = serde_json::from_str(&encode_fetch(&form)).unwrap();
+        assert_eq!(
+            encoded,
+            json!({"url":"https://a.example/t","method":"POST",
+                   "headers":{"Content-Type":"application/x-www-form-urlencoded"},
+                   "body":"a=1+2&b=x%26y%3Dz"})
+        );
+        let text = FetchRequest::new(Method::Put, "u").text("hi");
+        assert!(encode_fetch(&text).contains(r#""body":"hi""#));
+        let json_body = FetchRequest::post("u").json(json!({"k": [1]}));
+        assert!(encode_fetch(&json_body).contains(r#""body":"{\"k\":[1]}""#));
+        assert!(!encode_fetch(&FetchRequest::get("u")).contains("body"));
+    }
+
+    #[test]
+    fn fetch_answer_decodes_with_or_without_status() {
+        let full = decode_fetch(
+            r#"{"status":403,"headers":{"x":"1"},"text":"{\"error\":\"e\"}","json":{"error":"e"}}"#,
+        )
+        .unwrap();
+        assert_eq!(full.status, Some(403));
+        assert_eq!(full.json.unwrap()["error"], "e");
+        let minimal = decode_fetch(r#"{"json":{"ok":true}}"#).unwrap();
+        assert_eq!(minimal.status, None);
+        assert_eq!(minimal.text, r#"{"ok":true}"#);
+        assert!(decode_fetch("[1]").is_err());
+        assert!(decode_fetch("nope").is_err());
+    }
+
+    #[test]
+    fn env_answer_decodes_missing_and_secret_values() {
+        assert_eq!(decode_env("null").unwrap(), None);
+        assert_eq!(decode_env(r#"{"value":null}"#).unwrap(), None);
+        let var = decode_env(r#"{"value":"s","isSecret":true}"#)
+            .unwrap()
+            .unwrap();
+        assert!(var.is_secret());
+        assert_eq!(var.value(), "s");
+        assert!(decode_env(r#"{"value":3}"#).is_err());
+    }
+
+    #[test]
+    fn api_call_uses_lower_case_method_names() {
+        let call = ApiRequest {
+            method: Method::Put,
+            endpoint: "users/1/password".into(),
+            params: Some(json!({"hashed_password":"h"})),
+        };
+        assert_eq!(
+            encode_api(&call),
+            r#"{"endpoint":"users/1/password","method":"put","params":{"hashed_password":"h"}}"#
+        );
+    }
+}

@@ -1,0 +1,558 @@
+//! `JsHost` and `js::run` over bindings objects built in JavaScript (see `support`),
+//! run under Node with `wasm-bindgen-test-runner` (`scripts/wasm-bindgen-test.sh`).
+//!
+//! Panics are tested in `js_panic.rs`: after a trapped panic std considers the thread
+//! still panicking, so the instance cannot run further `JsHost::enter`s.
+
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use kinde_workflow::events::ExistingPasswordProvided;
+use kinde_workflow::js::{self, JsHost};
+use kinde_workflow::{
+    wire, ApiRequest, Binding, EnvVar, Error, FetchRequest, FetchResponse, Host, LogLevel, Method,
+};
+use serde_json::{json, Value};
+use support::{answer, expect_binding_error, restore_runner_hook, Fake};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn sample_request() -> FetchRequest {
+    FetchRequest::post("https://idp.example/login?x=1&y=%20")
+        .header("Authorization", "Bearer t0k€n")
+        .json(json!({"email": "ada@example.com", "password": "p\"w\n"}))
+}
+
+// ---- fetch -----------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn fetch_request_reaches_js_exactly_as_encoded() {
+    let answer_json =
+        r#"{"status":201,"headers":{"x-a":"1"},"text":"{\"ok\":true}","json":{"ok":true}}"#;
+    let fake = Fake::new(json!({ "kindeFetch": answer("value", answer_json) }));
+    let request = sample_request();
+    let response = futures_block_on_ready(fake.host().fetch(request.clone())).unwrap();
+
+    let args = fake.only_call("kindeFetch");
+    assert_eq!(args.len(), 1);
+    let seen = args[0].as_str().expect("request travels as a string");
+    assert_eq!(seen, wire::encode_fetch(&request));
+    let parsed: Value = serde_json::from_str(seen).unwrap();
+    assert_eq!(
+        parsed,
+        json!({
+            "url": "https://idp.example/login?x=1&y=%20",
+            "method": "POST",
+            "headers": {"Authorization": "Bearer t0k€n", "Content-Type": "application/json"},
+            "body": r#"{"email":"ada@example.com","password":"p\"w\n"}"#,
+        })
+    );
+
+    assert_eq!(
+        response,
+        FetchResponse {
+            status: Some(201),
+            headers: Some(vec![("x-a".into(), "1".into())]),
+            text: r#"{"ok":true}"#.into(),
+            json: Some(json!({"ok": true})),
+        }
+    );
+    assert!(response.is_success());
+}
+
+/// `JsHost::fetch` answered synchronously must not need the event loop: it is ready on
+/// its first poll.
+fn futures_block_on_ready<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("a synchronous answer left the future pending"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn fetch_answered_by_a_promise_without_status() {
+    let fake = Fake::new(json!({ "kindeFetch": answer("later", r#"{"text":"plain body"}"#) }));
+    let request = FetchRequest::get("https://a.example/");
+    let response = fake.host().fetch(request.clone()).await.unwrap();
+
+    let args = fake.only_call("kindeFetch");
+    assert_eq!(args, vec![Value::String(wire::encode_fetch(&request))]);
+    assert_eq!(
+        serde_json::from_str::<Value>(args[0].as_str().unwrap()).unwrap(),
+        json!({"url": "https://a.example/", "method": "GET", "headers": {}})
+    );
+    assert_eq!(response.status, None);
+    assert_eq!(response.headers, None);
+    assert_eq!(response.text, "plain body");
+    assert_eq!(response.json, None);
+    assert!(!response.is_success());
+}
+
+#[wasm_bindgen_test]
+async fn fetch_sends_form_and_text_bodies_as_text() {
+    let fake = Fake::new(json!({ "kindeFetch": answer("promise", r#"{"json":{"n":1}}"#) }));
+    let host = fake.host();
+    let form = FetchRequest::post("https://a.example/token").form([("a", "1 2"), ("b", "x&y=z")]);
+    let text = FetchRequest::new(Method::Put, "https://a.example/t").text("raw");
+    let response = host.fetch(form).await.unwrap();
+    host.fetch(text).await.unwrap();
+
+    // Only `json` given: `text` is the JSON re-serialized.
+    assert_eq!(response.text, r#"{"n":1}"#);
+    assert_eq!(response.json, Some(json!({"n": 1})));
+    let bodies: Vec<Value> = fake
+        .calls()
+        .iter()
+        .map(|call| serde_json::from_str::<Value>(call["args"][0].as_str().unwrap()).unwrap())
+        .map(|request| json!([request["method"], request["body"]]))
+        .collect();
+    assert_eq!(
+        bodies,
+        vec![json!(["POST", "a=1+2&b=x%26y%3Dz"]), json!(["PUT", "raw"])]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn secure_fetch_uses_its_own_binding() {
+    let fake = Fake::new(json!({
+        "kindeSecureFetch": answer("promise", r#"{"status":200,"text":"ok"}"#),
+        "kindeFetch": answer("throw", "must not be called"),
+    }));
+    let request = sample_request();
+    let response = fake.host().secure_fetch(request.clone()).await.unwrap();
+
+    let args = fake.only_call("kindeSecureFetch");
+    assert_eq!(args, vec![Value::String(wire::encode_fetch(&request))]);
+    assert_eq!(response.status, Some(200));
+    assert_eq!(response.text, "ok");
+}
+
+// ---- env -------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn env_present_missing_and_secret() {
+    let present =
+        Fake::new(json!({ "kindeEnv": answer("value", r#"{"value":"v1","isSecret":false}"#) }));
+    assert_eq!(
+        present.host().env("PLAIN").await.unwrap(),
+        Some(EnvVar::new("v1", false))
+    );
+    assert_eq!(present.only_call("kindeEnv"), vec![json!("PLAIN")]);
+
+    let secret = Fake::new(
+        json!({ "kindeEnv": answer("promise", r#"{"value":"s3cr3t","isSecret":true}"#) }),
+    );
+    let var = secret.host().env("API_KEY").await.unwrap().unwrap();
+    assert!(var.is_secret());
+    assert_eq!(var.value(), "s3cr3t");
+    assert!(!format!("{var:?}").contains("s3cr3t"), "{var:?}");
+    assert_eq!(secret.only_call("kindeEnv"), vec![json!("API_KEY")]);
+
+    let missing = Fake::new(json!({ "kindeEnv": answer("later", "null") }));
+    let host = missing.host();
+    assert_eq!(host.env("NOPE").await.unwrap(), None);
+    let err = host.required_env("NOPE").await.unwrap_err();
+    assert_eq!(err.to_string(), "environment variable `NOPE` is not set");
+    assert_eq!(missing.calls().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn required_env_rejects_an_empty_value() {
+    let fake = Fake::new(json!({ "kindeEnv": answer("value", r#"{"value":""}"#) }));
+    let err = fake.host().required_env("EMPTY").await.unwrap_err();
+    assert!(
+        matches!(err, Error::MissingEnv { ref name } if name == "EMPTY"),
+        "{err:?}"
+    );
+}
+
+// ---- Management API, widget, auth ------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn management_api_call_is_encoded_and_answer_parsed() {
+    let fake = Fake::new(json!({
+        "kindeManagementApi": answer("promise", r#"{"users":[{"id":"kp_1"}]}"#),
+    }));
+    let host = fake.host();
+    let put = ApiRequest {
+        method: Method::Put,
+        endpoint: "users/kp_1/password".into(),
+        params: Some(json!({"hashed_password": "$2a$h", "hashing_method": "bcrypt"})),
+    };
+    let get = ApiRequest {
+        method: Method::Get,
+        endpoint: "users?email=ada%40example.com".into(),
+        params: None,
+    };
+    let answer = host.management_api(put.clone()).await.unwrap();
+    host.management_api(get.clone()).await.unwrap();
+
+    assert_eq!(answer, json!({"users": [{"id": "kp_1"}]}));
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["args"], json!([wire::encode_api(&put)]));
+    assert_eq!(calls[1]["args"], json!([wire::encode_api(&get)]));
+    let seen: Vec<Value> = calls
+        .iter()
+        .map(|call| serde_json::from_str(call["args"][0].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            json!({"method": "put", "endpoint": "users/kp_1/password",
+                   "params": {"hashed_password": "$2a$h", "hashing_method": "bcrypt"}}),
+            json!({"method": "get", "endpoint": "users?email=ada%40example.com"}),
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn invalidate_form_field_and_deny_access_reach_js() {
+    let fake = Fake::new(json!({
+        "kindeInvalidateFormField": answer("promise", Value::Null),
+        // A non-string, non-Promise answer is fine for these bindings: it is ignored.
+        "kindeDenyAccess": answer("value", 7),
+    }));
+    let host = fake.host();
+    host.invalidate_form_field("p_password", "Wrong password")
+        .await
+        .unwrap();
+    host.deny_access("Account locked").await.unwrap();
+
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["name"], "kindeInvalidateFormField");
+    assert_eq!(calls[0]["args"], json!(["p_password", "Wrong password"]));
+    assert_eq!(calls[1]["name"], "kindeDenyAccess");
+    assert_eq!(calls[1]["args"], json!(["Account locked"]));
+}
+
+#[wasm_bindgen_test]
+async fn widget_and_auth_failures_name_their_bindings() {
+    let fake = Fake::new(json!({
+        "kindeInvalidateFormField": answer("throw", "no widget here"),
+        "kindeDenyAccess": answer("rejectLater", "deny failed"),
+    }));
+    let host = fake.host();
+    let err = host.invalidate_form_field("f", "m").await.unwrap_err();
+    expect_binding_error(err, Binding::Widget, "no widget here");
+    let err = host.deny_access("r").await.unwrap_err();
+    expect_binding_error(err, Binding::Auth, "deny failed");
+}
+
+// ---- thrown and rejected ---------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn a_throwing_binding_is_a_binding_error() {
+    let fake = Fake::new(json!({
+        "kindeFetch": answer("throw", "network down"),
+        "kindeSecureFetch": answer("throw", "no key"),
+        "kindeEnv": answer("throw", "env unavailable"),
+        "kindeManagementApi": answer("throw", "M2M app not authorised"),
+    }));
+    let host = fake.host();
+    let err = host
+        .fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::Fetch, "network down");
+    let err = host
+        .secure_fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::SecureFetch, "no key");
+    let err = host.env("X").await.unwrap_err();
+    expect_binding_error(err, Binding::Env, "env unavailable");
+    let err = host
+        .management_api(ApiRequest {
+            method: Method::Get,
+            endpoint: "users".into(),
+            params: None,
+        })
+        .await
+        .unwrap_err();
+    // The Management API goes through `createKindeAPI`, i.e. `kinde.fetch`.
+    expect_binding_error(err, Binding::Fetch, "M2M app not authorised");
+    assert_eq!(fake.calls().len(), 4);
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_promise_is_a_binding_error() {
+    let fake = Fake::new(json!({
+        "kindeFetch": answer("reject", "HTTP 502"),
+        "kindeSecureFetch": answer("rejectLater", "timed out"),
+        "kindeEnv": answer("reject", "env rejected"),
+    }));
+    let host = fake.host();
+    let err = host
+        .fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::Fetch, "HTTP 502");
+    let err = host
+        .secure_fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::SecureFetch, "timed out");
+    let err = host.env("X").await.unwrap_err();
+    expect_binding_error(err, Binding::Env, "env rejected");
+}
+
+#[wasm_bindgen_test]
+async fn thrown_non_errors_are_described() {
+    let fake = Fake::new(json!({
+        "kindeFetch": answer("throwValue", "a bare string"),
+        "kindeEnv": answer("rejectValue", json!({"code": 42})),
+    }));
+    let host = fake.host();
+    let err = host
+        .fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::Fetch, "a bare string");
+    let err = host.env("X").await.unwrap_err();
+    expect_binding_error(err, Binding::Env, "non-error value thrown");
+}
+
+// ---- malformed adapter answers ---------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn a_non_string_answer_is_a_clear_error() {
+    let fake = Fake::new(json!({
+        "kindeFetch": answer("value", json!({"status": 200})),
+        "kindeEnv": answer("promise", 3),
+        "kindeManagementApi": answer("value", Value::Null),
+    }));
+    let host = fake.host();
+    let err = host
+        .fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::Fetch, "adapter did not return a string");
+    let err = host.env("X").await.unwrap_err();
+    expect_binding_error(err, Binding::Env, "adapter did not return a string");
+    let err = host
+        .management_api(ApiRequest {
+            method: Method::Get,
+            endpoint: "users".into(),
+            params: None,
+        })
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::Fetch, "adapter did not return a string");
+}
+
+#[wasm_bindgen_test]
+async fn a_string_that_is_not_the_expected_json_is_a_clear_error() {
+    let fake = Fake::new(json!({
+        "kindeFetch": answer("value", "<html>"),
+        "kindeSecureFetch": answer("value", "[1,2]"),
+        "kindeEnv": answer("promise", "{"),
+        "kindeManagementApi": answer("value", "nope"),
+    }));
+    let host = fake.host();
+    let err = host
+        .fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(
+        err,
+        Binding::Fetch,
+        "unreadable fetch result: expected value at line 1 column 1",
+    );
+    let err = host
+        .secure_fetch(FetchRequest::get("https://a.example/"))
+        .await
+        .unwrap_err();
+    expect_binding_error(err, Binding::SecureFetch, "fetch result is not an object");
+    let err = host.env("X").await.unwrap_err();
+    expect_binding_error(
+        err,
+        Binding::Env,
+        "unreadable env result: EOF while parsing an object at line 1 column 1",
+    );
+    let err = host
+        .management_api(ApiRequest {
+            method: Method::Get,
+            endpoint: "users".into(),
+            params: None,
+        })
+        .await
+        .unwrap_err();
+    expect_binding_error(
+        err,
+        Binding::Fetch,
+        "unreadable Management API answer: expected ident at line 1 column 2",
+    );
+}
+
+#[wasm_bindgen_test]
+async fn env_value_of_the_wrong_type_is_an_error() {
+    let fake = Fake::new(json!({ "kindeEnv": answer("value", r#"{"value":12}"#) }));
+    let err = fake.host().env("N").await.unwrap_err();
+    expect_binding_error(err, Binding::Env, "env value is not a string");
+}
+
+// ---- log and panic ---------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn log_levels_pass_through() {
+    let fake = Fake::new(json!({}));
+    let host = fake.host();
+    host.log(LogLevel::Debug, "d");
+    host.log(LogLevel::Log, "l");
+    host.info("i");
+    host.warn("w");
+    host.error("e ✓");
+
+    let calls = fake.calls();
+    assert!(
+        calls.iter().all(|call| call["name"] == "kindeLog"),
+        "{calls:?}"
+    );
+    let args: Vec<&Value> = calls.iter().map(|call| &call["args"]).collect();
+    assert_eq!(
+        args,
+        [
+            &json!(["debug", "d"]),
+            &json!(["log", "l"]),
+            &json!(["info", "i"]),
+            &json!(["warn", "w"]),
+            &json!(["error", "e ✓"]),
+        ]
+    );
+}
+
+// ---- js::run ---------------------------------------------------------------------
+
+const GOOD_EVENT: &str = r#"{
+  "request": {"ip": "203.0.113.7"},
+  "context": {
+    "domains": {"kindeDomain": "https://example.kinde.com"},
+    "auth": {"providedEmail": "ada@example.com", "password": "pw", "hashedPassword": "$2a$h",
+             "hasUserRecordInKinde": false},
+    "somethingNew": true
+  }
+}"#;
+
+/// A small workflow: reads a variable, calls an IdP and reports what it saw.
+async fn lookup(event: ExistingPasswordProvided, kinde: JsHost) -> kinde_workflow::Result<Value> {
+    let base = kinde.required_env("IDP_URL").await?;
+    let response = kinde
+        .fetch(
+            FetchRequest::post(format!("{}/check", base.value())).json(json!({
+                "email": event.context.auth.provided_email,
+            })),
+        )
+        .await?;
+    kinde.info("checked");
+    Ok(json!({
+        "email": event.context.auth.provided_email,
+        "ip": event.request.ip,
+        "status": response.status,
+        "known": response.json.as_ref().and_then(|j| j.get("known")).cloned(),
+    }))
+}
+
+fn lookup_fake(fetch: Value) -> Fake {
+    Fake::new(json!({
+        "kindeEnv": answer("promise", r#"{"value":"https://idp.example","isSecret":false}"#),
+        "kindeFetch": fetch,
+    }))
+}
+
+#[wasm_bindgen_test]
+async fn run_resolves_with_the_workflows_json() {
+    let fake = lookup_fake(answer("later", r#"{"status":200,"json":{"known":true}}"#));
+    let outcome = js::run(GOOD_EVENT, fake.bindings.clone(), lookup).await;
+    restore_runner_hook();
+
+    let result: Value = serde_json::from_str(&outcome.unwrap()).unwrap();
+    assert_eq!(
+        result,
+        json!({"email": "ada@example.com", "ip": "203.0.113.7", "status": 200, "known": true})
+    );
+    let calls = fake.calls();
+    let names: Vec<&Value> = calls.iter().map(|call| &call["name"]).collect();
+    assert_eq!(
+        names,
+        [&json!("kindeEnv"), &json!("kindeFetch"), &json!("kindeLog")]
+    );
+    assert_eq!(calls[0]["args"], json!(["IDP_URL"]));
+    let request: Value = serde_json::from_str(calls[1]["args"][0].as_str().unwrap()).unwrap();
+    assert_eq!(request["url"], "https://idp.example/check");
+    assert_eq!(request["body"], r#"{"email":"ada@example.com"}"#);
+    assert_eq!(calls[2]["args"], json!(["info", "checked"]));
+}
+
+#[wasm_bindgen_test]
+async fn run_rejects_a_malformed_event_without_calling_the_workflow() {
+    let fake = lookup_fake(answer("throw", "unused"));
+    let event = r#"{"context":{"domains":{"kindeDomain":"https://x.kinde.com"},
+        "auth":{"password":"p","hashedPassword":"h","hasUserRecordInKinde":true}}}"#;
+    let outcome = js::run(event, fake.bindings.clone(), lookup).await;
+    restore_runner_hook();
+
+    assert_eq!(
+        outcome,
+        Err("invalid event at `context.auth.providedEmail`: missing field".to_owned())
+    );
+    assert!(fake.calls().is_empty());
+
+    let outcome = js::run("not json", fake.bindings.clone(), lookup).await;
+    restore_runner_hook();
+    let message = outcome.unwrap_err();
+    assert!(message.starts_with("invalid event"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn run_rejects_with_the_workflows_error() {
+    let fake = lookup_fake(answer("rejectLater", "connect ECONNREFUSED"));
+    let outcome = js::run(GOOD_EVENT, fake.bindings.clone(), lookup).await;
+    restore_runner_hook();
+    assert_eq!(
+        outcome,
+        Err("`kinde.fetch` failed: connect ECONNREFUSED".to_owned())
+    );
+
+    let missing = Fake::new(json!({ "kindeEnv": answer("value", "null") }));
+    let outcome = js::run(GOOD_EVENT, missing.bindings.clone(), lookup).await;
+    restore_runner_hook();
+    assert_eq!(
+        outcome,
+        Err("environment variable `IDP_URL` is not set".to_owned())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn run_encodes_unit_and_custom_results() {
+    let fake = Fake::new(json!({}));
+    let outcome = js::run(
+        GOOD_EVENT,
+        fake.bindings.clone(),
+        |_: ExistingPasswordProvided, _| async { kinde_workflow::Result::Ok(()) },
+    )
+    .await;
+    assert_eq!(outcome, Ok("null".to_owned()));
+
+    let outcome = js::run(
+        GOOD_EVENT,
+        fake.bindings.clone(),
+        |event: ExistingPasswordProvided, _| async move {
+            if event.context.auth.has_user_record_in_kinde {
+                Ok(1)
+            } else {
+                Err(Error::msg("no Kinde record"))
+            }
+        },
+    )
+    .await;
+    restore_runner_hook();
+    assert_eq!(outcome, Err("no Kinde record".to_owned()));
+    assert!(fake.calls().is_empty());
+}

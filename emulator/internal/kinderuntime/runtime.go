@@ -1,0 +1,332 @@
+package kinderuntime
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/require"
+)
+
+// Messages the time limit and cancellation interrupt the VM with.
+const (
+	TimeExceeded = "execution time exceeded"
+	Cancelled    = "execution cancelled by user"
+)
+
+// Error texts for a default export that cannot be called (the same texts
+// Kinde's runtime reports).
+var (
+	errNoDefault          = errors.New("no default export")
+	errDefaultNotCallable = errors.New("no default function exported")
+)
+
+// pollInterval is how often Execute looks at the returned Promise.
+const pollInterval = time.Millisecond
+
+// Level is a console log level.
+type Level int
+
+// Console levels (console.log and console.info are both LevelInfo).
+const (
+	LevelInfo Level = iota
+	LevelDebug
+	LevelWarn
+	LevelError
+)
+
+// Logger receives console calls with their arguments exported to Go.
+type Logger interface {
+	Log(level Level, args ...any)
+}
+
+// Runtime executes bundles. It owns the native APIs that declared bindings
+// can select and a cache of compiled programs, keyed by the bundle's
+// content. It is safe for concurrent use once the native APIs are set up.
+type Runtime struct {
+	apis    map[string]*NativeAPI
+	modules *require.Registry
+
+	mu       sync.Mutex
+	programs map[[sha256.Size]byte]*goja.Program
+}
+
+// New returns a Runtime with no native APIs.
+func New() *Runtime {
+	return &Runtime{
+		apis:     map[string]*NativeAPI{},
+		modules:  newModuleRegistry(),
+		programs: map[[sha256.Size]byte]*goja.Program{},
+	}
+}
+
+// NativeAPI returns the top-level native API with this name (the name of
+// the global it lives in), creating it if needed. Set APIs up before the
+// first Execute.
+func (rt *Runtime) NativeAPI(name string) *NativeAPI {
+	if api, ok := rt.apis[name]; ok {
+		return api
+	}
+	api := newNativeAPI(name)
+	rt.apis[name] = api
+	return api
+}
+
+// Provides reports whether a declared binding name installs anything: a
+// built-in binding, or a path that selects something from a native API.
+func (rt *Runtime) Provides(declared string) bool {
+	if IsBuiltinBinding(declared) {
+		return true
+	}
+	head, rest, _ := strings.Cut(declared, ".")
+	api, ok := rt.apis[head]
+	return ok && api.HasPath(rest)
+}
+
+// Call describes one execution.
+type Call struct {
+	// Source is the CommonJS bundle.
+	Source []byte
+	// Bindings are the declared bindings; nothing else is installed.
+	Bindings map[string]BindingSettings
+	// TimeLimit interrupts the VM when it runs out (it includes setting
+	// up the VM and running the top level). Zero interrupts at once.
+	TimeLimit time.Duration
+	// EntryPoint is the method called when the default export is an object
+	// rather than a function.
+	EntryPoint string
+	// Args are converted with goja's ToValue and passed to the default
+	// export.
+	Args []any
+	// Logger receives console output (may be nil).
+	Logger Logger
+}
+
+// Execute runs the bundle in a fresh VM: install the declared bindings
+// (built-in ones first, then native APIs; each group in sorted name order),
+// run the top level, call the default export (or its EntryPoint method)
+// with Args and `this` undefined, and wait for the Promise it must return,
+// looking at it every millisecond. The result is the fulfilled value
+// exported to Go.
+//
+// The error is, for a rejection, the reason's "stack" property when it has
+// one, else the reason converted to a string (with "GoError: " removed);
+// for anything thrown synchronously (including the time limit's interrupt,
+// "execution time exceeded at ..."), the exception text. When the time limit
+// passes or ctx ends while the Promise is pending, Execute stops waiting and
+// returns TimeExceeded or Cancelled.
+func (rt *Runtime) Execute(ctx context.Context, call Call) (any, error) {
+	vm := goja.New()
+	limit := startTimeLimit(ctx, vm, call.TimeLimit)
+	defer limit.stop()
+	rt.modules.Enable(vm)
+	vm.SetTimeSource(time.Now)
+
+	names := make([]string, 0, len(call.Bindings))
+	for name := range call.Bindings {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if install, ok := builtinBindings[name]; ok {
+			install(vm, call.Logger)
+		}
+	}
+	for _, name := range names {
+		rt.installNative(ctx, vm, name, call.Bindings[name])
+	}
+	ensureModuleObject(vm)
+
+	program, err := rt.program(call.Source)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := vm.RunProgram(program); err != nil {
+		return nil, errors.New(err.Error())
+	}
+
+	var result any
+	err = guard(func() error {
+		promise, err := callDefault(vm, call)
+		if err != nil {
+			return err
+		}
+		result, err = settle(vm, promise, limit)
+		return err
+	})
+	return result, err
+}
+
+// program compiles the bundle, or returns the program compiled earlier for
+// the same content.
+func (rt *Runtime) program(source []byte) (*goja.Program, error) {
+	key := sha256.Sum256(source)
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if program, ok := rt.programs[key]; ok {
+		return program, nil
+	}
+	program, err := compileBundle(source)
+	if err != nil {
+		return nil, err
+	}
+	rt.programs[key] = program
+	return program, nil
+}
+
+// compileBundle parses the bundle as the script "main" (goja reads the
+// inline source map, so stack traces point into the original sources) and
+// compiles it in sloppy mode.
+func compileBundle(source []byte) (*goja.Program, error) {
+	parsed, err := goja.Parse("main", string(source))
+	if err != nil {
+		return nil, fmt.Errorf("error parsing %w", err)
+	}
+	program, err := goja.CompileAST(parsed, false)
+	if err != nil {
+		return nil, fmt.Errorf("error compiling %w", err)
+	}
+	return program, nil
+}
+
+// ensureModuleObject gives the VM a global module object unless a binding
+// already did: a CommonJS bundle assigns module.exports.
+func ensureModuleObject(vm *goja.Runtime) {
+	if vm.Get("module") == nil {
+		vm.Set("module", vm.NewObject())
+	}
+}
+
+// moduleExports returns module.exports as an object.
+func moduleExports(vm *goja.Runtime) (*goja.Object, error) {
+	exports := vm.Get("module").ToObject(vm).Get("exports")
+	if exports == nil {
+		return nil, errors.New("no exports found")
+	}
+	return exports.ToObject(vm), nil
+}
+
+// callDefault calls the default export and returns the Promise it returned.
+func callDefault(vm *goja.Runtime, call Call) (*goja.Promise, error) {
+	exports, err := moduleExports(vm)
+	if err != nil {
+		return nil, err
+	}
+	exported := exports.Get("default")
+	if exported == nil {
+		return nil, errNoDefault
+	}
+	fn, ok := goja.AssertFunction(exported)
+	if !ok {
+		method := exported.ToObject(vm).Get(call.EntryPoint)
+		if method == nil {
+			return nil, fmt.Errorf("could not find default exported function %s", call.EntryPoint)
+		}
+		if fn, ok = goja.AssertFunction(method); !ok {
+			return nil, fmt.Errorf("the default export's %s is not a function", call.EntryPoint)
+		}
+	}
+	args := make([]goja.Value, len(call.Args))
+	for i, arg := range call.Args {
+		args[i] = vm.ToValue(arg)
+	}
+	returned, err := fn(nil, args...)
+	if err != nil {
+		return nil, errors.New(err.Error())
+	}
+	promise, ok := returned.Export().(*goja.Promise)
+	if !ok {
+		return nil, notAPromise(returned.Export())
+	}
+	return promise, nil
+}
+
+// notAPromise words the failure like the type assertion Kinde's runtime
+// makes on the returned value.
+func notAPromise(got any) error {
+	if got == nil {
+		return errors.New("interface conversion: interface {} is nil, not *goja.Promise")
+	}
+	return fmt.Errorf("interface conversion: interface {} is %T, not *goja.Promise", got)
+}
+
+// settle waits for the promise. goja runs promise jobs before returning
+// from a call, so without native asynchrony a promise that is pending here
+// stays pending; the loop then ends when the time limit or ctx does.
+func settle(vm *goja.Runtime, promise *goja.Promise, limit *timeLimit) (any, error) {
+	ticker := time.NewTicker(pollInterval)
+	defer ticker.Stop()
+	for {
+		switch promise.State() {
+		case goja.PromiseStateRejected:
+			return nil, errors.New(rejectionText(vm, promise.Result()))
+		case goja.PromiseStateFulfilled:
+			return promise.Result().Export(), nil
+		}
+		select {
+		case <-limit.fired:
+			return nil, errors.New(limit.reason)
+		case <-ticker.C:
+		}
+	}
+}
+
+// rejectionText is the error text for a rejection reason: its stack
+// property when it has one, else its string conversion, in both cases
+// without "GoError: ". A null or undefined reason cannot be converted to
+// an object; the resulting TypeError is what guard reports.
+func rejectionText(vm *goja.Runtime, reason goja.Value) string {
+	plain := strings.ReplaceAll(reason.String(), "GoError: ", "")
+	if stack := reason.ToObject(vm).Get("stack"); stack != nil {
+		return strings.ReplaceAll(fmt.Sprintf("%v", stack.Export()), "GoError: ", "")
+	}
+	return plain
+}
+
+// guard runs fn and turns a panic (such as goja's TypeError when a value
+// cannot be converted to an object) into an error with the panic's text.
+func guard(fn func() error) (err error) {
+	defer func() {
+		if recovered := recover(); recovered != nil {
+			err = fmt.Errorf("%v", recovered)
+		}
+	}()
+	return fn()
+}
+
+// timeLimit interrupts a VM when its time is up or its context ends.
+type timeLimit struct {
+	fired  chan struct{} // closed after reason is set
+	done   chan struct{} // closed by stop
+	reason string
+}
+
+func startTimeLimit(ctx context.Context, vm *goja.Runtime, d time.Duration) *timeLimit {
+	limit := &timeLimit{fired: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case <-limit.done:
+			return
+		case <-ctx.Done():
+			limit.reason = Cancelled
+		case <-timer.C:
+			limit.reason = TimeExceeded
+		}
+		vm.Interrupt(limit.reason)
+		close(limit.fired)
+	}()
+	return limit
+}
+
+// stop releases the limit's goroutine; it must be called once.
+func (l *timeLimit) stop() {
+	close(l.done)
+}
