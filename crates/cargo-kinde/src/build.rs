@@ -144,16 +144,19 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
     let entry = glue_dir.join("entry.js");
     std::fs::write(&entry, shim::entry_js(&krate.lib_name))?;
     let factory_body = work.join("factory-body.js");
-    tools.esbuild(&[
-        entry.as_os_str(),
-        OsStr::new("--bundle"),
-        OsStr::new("--format=iife"),
-        OsStr::new("--global-name=__kindeRust"),
-        OsStr::new("--target=es2017"),
-        OsStr::new("--platform=neutral"),
-        OsStr::new("--log-level=warning"),
-        OsStr::new(&format!("--outfile={}", factory_body.display())),
-    ])?;
+    tools.esbuild(
+        &glue_dir,
+        &[
+            OsStr::new("entry.js"),
+            OsStr::new("--bundle"),
+            OsStr::new("--format=iife"),
+            OsStr::new("--global-name=__kindeRust"),
+            OsStr::new("--target=es2017"),
+            OsStr::new("--platform=neutral"),
+            OsStr::new("--log-level=warning"),
+            OsStr::new(&format!("--outfile={}", factory_body.display())),
+        ],
+    )?;
     let factory_body = std::fs::read_to_string(&factory_body)?;
 
     let hash = inputs::hash(project, &krate)?;

@@ -41,7 +41,6 @@ pub const KINDE_ESBUILD_FLAGS: &[&str] = &[
 
 /// Bundles the workflow as Kinde would, with and without the inline sourcemap.
 pub fn measure_bundle(tools: &Toolchain, dir: &Path, work: &Path, sizes: &mut Sizes) -> Result<()> {
-    let entry = dir.join(WORKFLOW_FILE);
     for (with_map, slot) in [
         (false, &mut sizes.bundle),
         (true, &mut sizes.bundle_with_map),
@@ -51,7 +50,7 @@ pub fn measure_bundle(tools: &Toolchain, dir: &Path, work: &Path, sizes: &mut Si
         } else {
             "kinde-bundle.js"
         });
-        let mut args: Vec<&OsStr> = vec![entry.as_os_str()];
+        let mut args: Vec<&OsStr> = vec![OsStr::new(WORKFLOW_FILE)];
         args.extend(KINDE_ESBUILD_FLAGS.iter().map(OsStr::new));
         if with_map {
             args.extend([
@@ -61,7 +60,7 @@ pub fn measure_bundle(tools: &Toolchain, dir: &Path, work: &Path, sizes: &mut Si
         }
         let outfile = format!("--outfile={}", out.display());
         args.push(OsStr::new(&outfile));
-        tools.esbuild(&args)?;
+        tools.esbuild(dir, &args)?;
         let bytes = std::fs::read(&out)?;
         *slot = (bytes.len() as u64, gzip_len(&bytes)?);
     }

@@ -48,10 +48,12 @@ impl Toolchain {
         self.node_script(&script, args)
     }
 
-    /// Runs esbuild with `args` (its npm package installs a native binary).
-    pub fn esbuild(&self, args: &[&std::ffi::OsStr]) -> Result<()> {
+    /// Runs esbuild in `dir` with `args` (its npm package installs a native binary).
+    /// esbuild names sources relative to its working directory in its output, so the
+    /// directory must not depend on where the workspace is.
+    pub fn esbuild(&self, dir: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
         let binary = self.node_modules.join("esbuild/bin/esbuild");
-        run_tool("esbuild", Command::new(binary).args(args))
+        run_tool("esbuild", Command::new(binary).current_dir(dir).args(args))
     }
 
     fn node_script(&self, script: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {

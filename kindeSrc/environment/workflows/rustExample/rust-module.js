@@ -142,13 +142,13 @@ var __kindeRust = (() => {
   };
   var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-  // target/kinde/example-workflow/bindgen/entry.js
+  // entry.js
   var entry_exports = {};
   __export(entry_exports, {
     kindeRun: () => kindeRun
   });
 
-  // target/kinde/example-workflow/bindgen/example_workflow_bg.wasm.js
+  // example_workflow_bg.wasm.js
   var example_workflow_bg_wasm_exports = {};
   __export(example_workflow_bg_wasm_exports, {
     __abort_handler: () => __abort_handler,
@@ -165,7 +165,7 @@ var __kindeRust = (() => {
     memory: () => memory
   });
 
-  // target/kinde/example-workflow/bindgen/example_workflow_bg.js
+  // example_workflow_bg.js
   var example_workflow_bg_exports = {};
   __export(example_workflow_bg_exports, {
     __wbg_Error_208446807d0d1e30: () => __wbg_Error_208446807d0d1e30,
@@ -500,7 +500,7 @@ var __kindeRust = (() => {
     wasm = val;
   }
 
-  // target/kinde/example-workflow/bindgen/example_workflow_bg.wasm.js
+  // example_workflow_bg.wasm.js
   var bufferView;
   var base64ReverseLookup = new Uint8Array(
     123
@@ -30442,7 +30442,7 @@ var __kindeRust = (() => {
   var __wbindgen_export5 = retasmFunc.__wbindgen_export5;
   var __wbindgen_add_to_stack_pointer = retasmFunc.__wbindgen_add_to_stack_pointer;
 
-  // target/kinde/example-workflow/bindgen/entry.js
+  // entry.js
   __wbg_set_wasm(example_workflow_bg_wasm_exports);
   return __toCommonJS(entry_exports);
 })();
