@@ -141,13 +141,13 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
     let translated = std::fs::read_to_string(&module_js)?;
     std::fs::write(&module_js, shim::patch_trap(&translated)?)?;
 
-    let entry = glue_dir.join("entry.js");
-    std::fs::write(&entry, shim::entry_js(&krate.lib_name))?;
+    const ENTRY: &str = "entry.js";
+    std::fs::write(glue_dir.join(ENTRY), shim::entry_js(&krate.lib_name))?;
     let factory_body = work.join("factory-body.js");
     tools.esbuild(
         &glue_dir,
         &[
-            OsStr::new("entry.js"),
+            OsStr::new(ENTRY),
             OsStr::new("--bundle"),
             OsStr::new("--format=iife"),
             OsStr::new("--global-name=__kindeRust"),
