@@ -3,36 +3,65 @@ package emulator
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sort"
-	"sync"
-	"time"
 
 	"kindewasm/emulator/internal/kinderuntime"
 )
 
-// newRuntime returns a runtime with the native Kinde APIs this emulator
-// provides: kinde.fetch, kinde.env.get and kinde.env.getEnvironmentVariable.
-// The functions find the state of the run that calls them in their context.
-func newRuntime() *kinderuntime.Runtime {
+// newRuntime returns a runtime with every native Kinde API this emulator
+// provides (see README.md for the list). The functions find the state of
+// the run that calls them in their context.
+func (p *Project) newRuntime() *kinderuntime.Runtime {
 	rt := kinderuntime.New()
 	kinde := rt.NativeAPI("kinde")
 	kinde.Func("fetch", withRun(fetchBinding))
+	kinde.Func("secureFetch", withRun(secureFetchBinding))
+
 	env := kinde.API("env")
 	env.Func("get", withRun(envBinding))
 	env.Func("getEnvironmentVariable", withRun(envBinding))
+
+	kinde.API("cache").Callback("jwtToken", p.jwtTokenBinding)
+
+	kinde.API("widget").Func("invalidateFormField", action("widget.invalidateFormField", stringArg("field"), stringArg("message")))
+	kinde.API("auth").Func("denyAccess", action("auth.denyAccess", stringArg("reason")))
+	kinde.API("mfa").Func("setEnforcementPolicy", action("mfa.setEnforcementPolicy", stringArg("policy")))
+	plan := kinde.API("plan")
+	plan.Func("denySelection", action("plan.denySelection", stringArg("message"), optionalObjectArg("details")))
+	plan.Func("denyCancellation", action("plan.denyCancellation", stringArg("message")))
+	kinde.API("localization").Func("get", withRun(localizationBinding))
+	for _, token := range tokenKinds {
+		api := kinde.API(token)
+		api.Func("setCustomClaim", withRun(setCustomClaimBinding(token)))
+		api.Func("getCustomClaims", withRun(getCustomClaimsBinding(token)))
+	}
 	return rt
 }
 
-// withRun adapts a binding that needs the current run's state.
-func withRun(fn func(ctx context.Context, run *runState, args []any) (any, error)) kinderuntime.NativeFunc {
+// runBinding is a native function that works on the current run's state.
+type runBinding func(ctx context.Context, run *runState, args []any) (any, error)
+
+// withRun adapts a binding that needs the current run's state and counts
+// the time spent in it as binding time.
+func withRun(fn runBinding) kinderuntime.NativeFunc {
 	return func(ctx context.Context, _ kinderuntime.BindingSettings, args []any) (any, error) {
-		run, ok := ctx.Value(runStateKey{}).(*runState)
-		if !ok {
-			return nil, fmt.Errorf("kinde emulator: binding called outside an emulated run")
+		run, err := runStateOf(ctx)
+		if err != nil {
+			return nil, err
 		}
+		run.clock.enter()
+		defer run.clock.exit()
 		return fn(ctx, run, args)
 	}
+}
+
+// runStateOf finds the run a binding is called in.
+func runStateOf(ctx context.Context) (*runState, error) {
+	run, ok := ctx.Value(runStateKey{}).(*runState)
+	if !ok {
+		return nil, fmt.Errorf("kinde emulator: binding called outside an emulated run")
+	}
+	return run, nil
 }
 
 // unsupportedBindings lists declared bindings that install nothing: neither
@@ -49,66 +78,16 @@ func (p *Project) unsupportedBindings(declared map[string]kinderuntime.BindingSe
 	return names
 }
 
-type runStateKey struct{}
-
-// runState is what the bindings of one run read and record. Access is
-// locked because an abandoned (timed-out) run may still be writing.
-type runState struct {
-	env      map[string]string
-	secrets  map[string]bool
-	client   *http.Client
-	deadline time.Time
-
-	mu       sync.Mutex
-	logs     []LogEntry
-	requests []RequestRecord
-}
-
-func newRunState(env map[string]string, opts Options, deadline time.Time) *runState {
-	secrets := map[string]bool{}
-	for _, key := range opts.SecretKeys {
-		secrets[key] = true
-	}
-	client := opts.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	return &runState{env: env, secrets: secrets, client: client, deadline: deadline}
-}
-
-// Log implements kinderuntime.Logger; the console binding calls it.
-func (s *runState) Log(level kinderuntime.Level, params ...any) {
-	entry := LogEntry{Level: levelName(level), Message: formatLogArgs(params)}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.logs = append(s.logs, entry)
-}
-
-func (s *runState) addRequest(req RequestRecord) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, req)
-}
-
-// snapshot copies what was recorded so far.
-func (s *runState) snapshot() ([]LogEntry, []RequestRecord) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	logs := append([]LogEntry{}, s.logs...)
-	requests := append([]RequestRecord{}, s.requests...)
-	return logs, requests
-}
-
 // envBinding implements kinde.env.get and kinde.env.getEnvironmentVariable:
-// {value, isSecret}, value null when the variable is not set.
+// {value, isSecret}, or undefined when the variable is not set.
 func envBinding(_ context.Context, run *runState, args []any) (any, error) {
-	key := ""
-	if len(args) > 0 {
-		key = fmt.Sprint(args[0])
+	key, err := stringArg("key")(args, 0)
+	if err != nil {
+		return nil, fmt.Errorf("kinde.env.get: %w", err)
 	}
-	var value any
-	if v, ok := run.env[key]; ok {
-		value = v
+	value, ok := run.env[key.(string)]
+	if !ok {
+		return undefined, nil
 	}
-	return map[string]any{"value": value, "isSecret": run.secrets[key]}, nil
+	return map[string]any{"value": value, "isSecret": run.secrets[key.(string)]}, nil
 }

@@ -9,14 +9,20 @@
 // with no bindings, and a run happens in a fresh goja VM that has only the
 // bindings its workflowSettings declares.
 //
-// The emulator supplies the native Kinde APIs that Kinde keeps private:
-// kinde.fetch (synchronous, real HTTP through net/http) and kinde.env
-// (values from a caller-supplied map). console, url, util and module are
-// the runtime's built-in bindings. Every run produces a [RunRecord]: the
-// outcome, console output, outgoing requests and timings.
+// The emulator supplies the native Kinde APIs that Kinde keeps private,
+// under the names @kinde/infrastructure calls: kinde.fetch and
+// kinde.secureFetch (synchronous, real HTTP; production hosts are sent to
+// loopback servers through Options.Routes and nothing else leaves the
+// machine), kinde.env, kinde.cache.jwtToken (a Project-wide token cache
+// validated against a JWKS), and the action bindings (widget, auth,
+// idToken/accessToken/m2mToken claims, mfa, plan, localization). What
+// Kinde leaves undocumented about fetch answers is chosen by a [Profile].
+// Every run produces a [RunRecord] with secrets masked: the outcome,
+// console output, outgoing requests, actions and timings.
 //
 // Typical use:
 //
 //	project, err := emulator.Load("/path/to/repo") // the directory holding kinde.json
 //	rec, err := project.Run(ctx, "myWorkflow", eventJSON, env, emulator.Options{Timeout: 5 * time.Second})
+//	emulator.FormatRecord(os.Stdout, rec)
 package emulator

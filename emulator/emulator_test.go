@@ -80,13 +80,12 @@ func TestFetchEnvWorkflowResolves(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantValue := map[string]any{
-		"ok":              true,
-		"echoed":          "from-server@example.com",
-		"checkText":       `{"ok":true,"email":"from-server@example.com"}`,
-		"formJson":        nil,
-		"formText":        "form accepted",
-		"missing":         nil,
-		"missingIsSecret": false,
+		"ok":        true,
+		"echoed":    "from-server@example.com",
+		"checkText": `{"ok":true,"email":"from-server@example.com"}`,
+		"formJson":  nil,
+		"formText":  "form accepted",
+		"missing":   "undefined",
 	}
 	if !reflect.DeepEqual(value, wantValue) {
 		t.Errorf("value = %v\nwant    %v", value, wantValue)
@@ -137,11 +136,12 @@ func TestFetchEnvWorkflowResolves(t *testing.T) {
 		t.Fatalf("record has %d requests, want 2", len(rec.Requests))
 	}
 	first := rec.Requests[0]
-	if first.Method != "POST" || first.URL != srv.URL+"/check?source=emulator" || first.Body != check.Body || first.Status != 200 {
+	wantBody := `{"email":"ada@example.com","password":"[redacted]"}`
+	if first.Method != "POST" || first.URL != srv.URL+"/check?source=emulator" || first.Body != wantBody || first.Status != 200 {
 		t.Errorf("recorded request = %+v", first)
 	}
-	if first.Headers["Authorization"] != "Bearer t0ken" {
-		t.Errorf("recorded headers = %v", first.Headers)
+	if first.Headers["Authorization"] != "[redacted]" {
+		t.Errorf("recorded headers = %v, want the Authorization value masked", first.Headers)
 	}
 	if rec.Requests[1].Method != "POST" {
 		t.Errorf("lower-case method not normalised: %q", rec.Requests[1].Method)
@@ -265,8 +265,8 @@ func TestBusyLoopIsInterruptedByRuntime(t *testing.T) {
 	if !strings.HasPrefix(rec.Outcome.Error, "execution time exceeded at ") {
 		t.Errorf("error = %q", rec.Outcome.Error)
 	}
-	if rec.ExecuteMs < 200 {
-		t.Errorf("executeMs = %v, want at least the time limit", rec.ExecuteMs)
+	if rec.Timings.ExecuteMs < 200 {
+		t.Errorf("executeMs = %v, want at least the time limit", rec.Timings.ExecuteMs)
 	}
 }
 
@@ -283,7 +283,7 @@ func TestRunRecordJSONShape(t *testing.T) {
 	if err := json.Unmarshal(data, &decoded); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"workflowId", "outcome", "logs", "requests", "durationMs", "compileMs", "executeMs"} {
+	for _, key := range []string{"workflowId", "profile", "outcome", "logs", "requests", "actions", "timings"} {
 		if _, ok := decoded[key]; !ok {
 			t.Errorf("record JSON lacks %q: %s", key, data)
 		}
@@ -292,8 +292,9 @@ func TestRunRecordJSONShape(t *testing.T) {
 	if outcome["status"] != "rejected" || outcome["error"] != "Error: legacy provider exploded" {
 		t.Errorf("outcome JSON = %v", outcome)
 	}
-	if rec.CompileMs <= 0 || rec.DurationMs < rec.CompileMs {
-		t.Errorf("timings: duration %v compile %v execute %v", rec.DurationMs, rec.CompileMs, rec.ExecuteMs)
+	timings := rec.Timings
+	if timings.CompileMs <= 0 || timings.TotalMs < timings.CompileMs || timings.ExecuteMs <= 0 || timings.BindingMs != 0 {
+		t.Errorf("timings = %+v, want total >= compile > 0, execute > 0 and no binding time", timings)
 	}
 }
 

@@ -26,7 +26,9 @@ type Project struct {
 	// LoadDuration is how long discovery and bundling took.
 	LoadDuration time.Duration `json:"-"`
 
-	runtime *kinderuntime.Runtime
+	runtime        *kinderuntime.Runtime
+	tokens         tokenCache
+	secureFetchKey string
 }
 
 // Workflow is one bundled workflow.
@@ -82,13 +84,18 @@ func Load(projectDir string) (*Project, error) {
 	}
 	elapsed := time.Since(started)
 
-	project := &Project{
-		Dir:          discovered.Dir,
-		RootDir:      discovered.RootDir,
-		Version:      discovered.Version,
-		LoadDuration: elapsed,
-		runtime:      newRuntime(),
+	secureFetchKey, err := newSecureFetchKey()
+	if err != nil {
+		return nil, err
 	}
+	project := &Project{
+		Dir:            discovered.Dir,
+		RootDir:        discovered.RootDir,
+		Version:        discovered.Version,
+		LoadDuration:   elapsed,
+		secureFetchKey: secureFetchKey,
+	}
+	project.runtime = project.newRuntime()
 	var problems []string
 	for _, found := range discovered.Workflows {
 		wf, wfProblems := newWorkflow(found)
@@ -182,6 +189,11 @@ func formatBuildMessage(m api.Message) string {
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", m.Location.File, m.Location.Line, m.Location.Column, m.Text)
 }
+
+// SecureFetchKey is the Base64 AES-256 key kinde.secureFetch uses when
+// Options.SecureFetchKey is empty, generated at Load; a test decrypts
+// with it.
+func (p *Project) SecureFetchKey() string { return p.secureFetchKey }
 
 // Workflow returns the workflow with the given id.
 func (p *Project) Workflow(id string) (*Workflow, bool) {

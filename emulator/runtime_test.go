@@ -51,7 +51,7 @@ func TestDottedBindingsInstallOnlyWhatTheyName(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"kinde":   []any{"env"},
+		"kinde":   []any{"env", "secureFetch"},
 		"env":     []any{"get"},
 		"value":   "a-value",
 		"fetch":   "undefined",
@@ -60,7 +60,7 @@ func TestDottedBindingsInstallOnlyWhatTheyName(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("value = %v\nwant    %v", got, want)
 	}
-	wantWarnings := []string{`binding "kinde.secureFetch" is declared but not emulated: it is undefined in the VM`}
+	wantWarnings := []string{`binding "kinde.teleport" is declared but not emulated: it is undefined in the VM`}
 	if !reflect.DeepEqual(rec.Warnings, wantWarnings) {
 		t.Errorf("warnings = %q", rec.Warnings)
 	}

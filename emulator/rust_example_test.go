@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,9 +13,16 @@ import (
 )
 
 // These tests run the Rust example workflow as `cargo kinde build` committed it to
-// kindeSrc, bundled and executed the way Kinde does (esbuild 0.24.0, goja).
+// its own Kinde project (crates/example-workflow, beside its Cargo.toml), bundled and
+// executed the way Kinde does (esbuild 0.24.0, goja).
 
 const exampleID = "rustExample"
+
+// exampleProject loads the example crate's Kinde project, once per test binary.
+func exampleProject(t testing.TB) *emulator.Project {
+	t.Helper()
+	return emulatortest.Load(t, filepath.Join(emulatortest.RepoRoot(t), "crates", "example-workflow"))
+}
 
 func exampleEvent(email string) map[string]any {
 	return map[string]any{
@@ -48,7 +56,7 @@ func echoServer(t *testing.T, message func(email string) string) *emulatortest.S
 }
 
 func TestRustExampleFetchesLogsAndResolves(t *testing.T) {
-	project := emulatortest.LoadRepo(t)
+	project := exampleProject(t)
 	server := echoServer(t, func(email string) string { return "hello " + email })
 	env := map[string]string{"EXAMPLE_ENDPOINT_URL": server.URL + "/hello"}
 
@@ -95,7 +103,7 @@ func TestRustExampleFetchesLogsAndResolves(t *testing.T) {
 }
 
 func TestRustExampleRejectsAMalformedEventNamingTheField(t *testing.T) {
-	project := emulatortest.LoadRepo(t)
+	project := exampleProject(t)
 	event := exampleEvent("ada@example.com")
 	delete(event["context"].(map[string]any)["auth"].(map[string]any), "providedEmail")
 
@@ -110,7 +118,7 @@ func TestRustExampleRejectsAMalformedEventNamingTheField(t *testing.T) {
 }
 
 func TestRustExampleNamesAMissingEnvironmentVariable(t *testing.T) {
-	project := emulatortest.LoadRepo(t)
+	project := exampleProject(t)
 	record := emulatortest.Run(t, project, exampleID, exampleEvent("ada@example.com"), map[string]string{}, emulator.Options{})
 	want := "environment variable `EXAMPLE_ENDPOINT_URL` is not set"
 	if record.Resolved() || !strings.Contains(record.Outcome.Error, want) {
@@ -119,7 +127,7 @@ func TestRustExampleNamesAMissingEnvironmentVariable(t *testing.T) {
 }
 
 func TestRustExamplePanicRejectsWithItsMessageInTheLog(t *testing.T) {
-	project := emulatortest.LoadRepo(t)
+	project := exampleProject(t)
 	env := map[string]string{"EXAMPLE_PANIC": "1", "EXAMPLE_ENDPOINT_URL": "http://127.0.0.1:9/unused"}
 
 	record := emulatortest.Run(t, project, exampleID, exampleEvent("ada@example.com"), env, emulator.Options{})
@@ -143,7 +151,7 @@ func TestRustExamplePanicRejectsWithItsMessageInTheLog(t *testing.T) {
 }
 
 func TestRustExampleRoundTripsAPayloadThatGrowsMemory(t *testing.T) {
-	project := emulatortest.LoadRepo(t)
+	project := exampleProject(t)
 	// 600 KB of mixed 1-, 2-, 3- and 4-byte UTF-8, held several times over (response,
 	// parsed JSON, result): beyond the module's initial memory, so wasm2js must grow
 	// it while the glue holds views of the old buffer.
@@ -177,5 +185,41 @@ func assertNoSecrets(t *testing.T, record *emulator.RunRecord) {
 		if strings.Contains(string(text), secret) {
 			t.Fatalf("run record contains a secret: %s", text)
 		}
+	}
+}
+
+func TestRustExampleRecoversFromAPanicInTheSameVM(t *testing.T) {
+	project := exampleProject(t)
+	server := echoServer(t, func(email string) string { return "hello " + email })
+	event, err := json.Marshal(exampleEvent("ada@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := []emulator.Call{
+		{Event: event, Env: map[string]string{"EXAMPLE_PANIC": "1", "EXAMPLE_ENDPOINT_URL": server.URL}},
+		{Event: event, Env: map[string]string{"EXAMPLE_ENDPOINT_URL": server.URL}},
+		{Event: event, Env: map[string]string{"EXAMPLE_ENDPOINT_URL": server.URL}},
+	}
+
+	records, err := project.RunSequence(t.Context(), exampleID, calls, emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if records[0].Resolved() || !strings.Contains(records[0].Outcome.Error, "deliberate panic for ada@example.com") {
+		t.Fatalf("first call: %+v, want the panic", records[0].Outcome)
+	}
+	for i, record := range records[1:] {
+		if !record.Resolved() {
+			t.Fatalf("call %d after the panic rejected: %s", i+2, record.Outcome.Error)
+		}
+		var value struct {
+			Message string `json:"message"`
+		}
+		if err := record.DecodeValue(&value); err != nil || value.Message != "hello ada@example.com" {
+			t.Fatalf("call %d resolved with %s (%v)", i+2, record.Outcome.Value, err)
+		}
+	}
+	if got := len(server.Requests()); got != 2 {
+		t.Fatalf("server received %d requests, want 2 (none from the panicking call)", got)
 	}
 }

@@ -163,3 +163,9 @@ func (s *Server) Requests() []CapturedRequest {
 	defer s.mu.Unlock()
 	return append([]CapturedRequest{}, s.requests...)
 }
+
+// Route sends requests for hosts matching hostPattern (see emulator.Route)
+// to this server.
+func (s *Server) Route(hostPattern string) emulator.Route {
+	return emulator.Route{Host: hostPattern, Target: s.URL}
+}

@@ -78,14 +78,46 @@ pub fn run(project: &Project, only: &[String], with_report: bool) -> Result<Vec<
     Ok(built)
 }
 
-fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Result<Built> {
-    let raw_wasm = project
+/// Where cargo writes the crate's `.wasm` (before wasm-bindgen).
+pub fn raw_wasm_path(project: &Project, krate: &WorkflowCrate) -> PathBuf {
+    project
         .metadata
         .target_directory
         .as_std_path()
         .join(WASM_TARGET)
         .join(PROFILE)
-        .join(format!("{}.wasm", krate.lib_name));
+        .join(format!("{}.wasm", krate.lib_name))
+}
+
+/// Compiles `crates` (cargo only) and checks each one's used bindings against its
+/// declared settings, reading both from the `.wasm` cargo wrote: what `check` does for
+/// crates changed since their last build.
+pub fn check_bindings_of_sources(
+    project: &Project,
+    crates: &[WorkflowCrate],
+) -> Result<Vec<String>> {
+    cargo_build(project, crates)?;
+    let mut problems = Vec::new();
+    for krate in crates {
+        let raw = std::fs::read(raw_wasm_path(project, krate))?;
+        let Some(settings) = wasm::settings_json(&raw)? else {
+            problems.push(format!(
+                "crate `{}` has no #[kinde_workflow::workflow] function",
+                krate.name
+            ));
+            continue;
+        };
+        let settings: serde_json::Value = serde_json::from_str(&settings)?;
+        let adapters = Adapter::used_by(&wasm::imported_functions(&raw)?);
+        if let Err(err) = check_declared(krate, &settings, &adapters) {
+            problems.push(err.to_string());
+        }
+    }
+    Ok(problems)
+}
+
+fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Result<Built> {
+    let raw_wasm = raw_wasm_path(project, &krate);
     let raw =
         std::fs::read(&raw_wasm).with_context(|| format!("cannot read {}", raw_wasm.display()))?;
     let settings = wasm::settings_json(&raw)?.with_context(|| {
@@ -120,6 +152,7 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
     let imports = wasm::imported_functions(&std::fs::read(&bg_wasm)?)?;
     let adapters = Adapter::used_by(&imports);
     check_declared(&krate, &settings, &adapters)?;
+    warn_about_trigger_bindings(&krate, &settings);
 
     let opt_wasm = work.join("opt.wasm");
     let mut args: Vec<&OsStr> = vec![bg_wasm.as_os_str()];
@@ -167,7 +200,7 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
         adapters: &adapters,
         factory_body: &factory_body,
     };
-    let dir = project.workflows_dir().join(&id);
+    let dir = project.workflows_dir_for(&krate)?.join(&id);
     std::fs::create_dir_all(&dir)?;
     let files = shim::render(&generated)?;
     for (name, text) in &files {
@@ -252,9 +285,36 @@ fn check_declared(
     )
 }
 
+/// Declared bindings the trigger does not offer: a warning (see
+/// [`check::trigger_binding_warnings`] for why not an error).
+fn warn_about_trigger_bindings(krate: &WorkflowCrate, settings: &serde_json::Value) {
+    let Ok(trigger) = settings["trigger"]
+        .as_str()
+        .unwrap_or_default()
+        .parse::<kinde_workflow::Trigger>()
+    else {
+        return;
+    };
+    let shown = format!("crate `{}`", krate.name);
+    for name in settings["bindings"]
+        .as_object()
+        .into_iter()
+        .flat_map(|d| d.keys())
+    {
+        if let Some(warning) = check::offer_warning(&shown, trigger, name) {
+            eprintln!("warning: {warning}");
+        }
+    }
+}
+
 fn check_unique_ids(built: &[Built]) -> Result<()> {
     for (i, a) in built.iter().enumerate() {
-        if let Some(b) = built[..i].iter().find(|b| b.id == a.id) {
+        let same_project = |b: &&Built| b.krate.kinde_project == a.krate.kinde_project;
+        if let Some(b) = built[..i]
+            .iter()
+            .filter(same_project)
+            .find(|b| b.id == a.id)
+        {
             bail!(
                 "crates `{}` and `{}` both declare workflow id `{}`",
                 b.krate.name,

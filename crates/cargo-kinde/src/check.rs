@@ -2,23 +2,27 @@
 //!
 //! Staleness is decided from the inputs hash in each generated file's header, without
 //! building. Kinde's sync rules are checked over every workflow in `kindeSrc`, hand
-//! written ones included.
+//! written ones included, separately for each Kinde project of the workspace (the root
+//! one, and those crates name with `[package.metadata.kinde] project`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result};
+use kinde_workflow::{Binding, Trigger};
 use serde_json::Value;
 
 use crate::build::relative;
-use crate::project::Project;
+use crate::project::{self, Project};
 use crate::shim::{self, INPUTS_MARKER};
 use crate::{inputs, GENERATOR};
 
 /// A workflow file found in `kindeSrc`, as Kinde's discovery finds it.
 #[derive(Debug)]
 pub struct FoundWorkflow {
+    /// The Kinde project (directory holding `kinde.json`) it belongs to.
+    pub project: PathBuf,
     /// The entry file.
     pub path: PathBuf,
     /// Its `workflowSettings`.
@@ -38,8 +42,11 @@ pub struct GeneratedHeader {
     pub uses: Vec<String>,
 }
 
-/// Prints a summary; exit code 0 when everything is fine, 1 otherwise.
+/// Prints warnings and a summary; exit code 0 when there are no problems, 1 otherwise.
 pub fn run(project: &Project) -> Result<ExitCode> {
+    for warning in trigger_binding_warnings(project, &discover(project)?) {
+        eprintln!("warning: {warning}");
+    }
     let problems = problems(project)?;
     if problems.is_empty() {
         eprintln!("kindeSrc is up to date and follows Kinde's sync rules");
@@ -56,6 +63,7 @@ pub fn run(project: &Project) -> Result<ExitCode> {
 pub fn problems(project: &Project) -> Result<Vec<String>> {
     let found = discover(project)?;
     let mut problems = Vec::new();
+    let mut changed = Vec::new();
     for krate in project.workflow_crates(&[])? {
         let generated: Vec<&FoundWorkflow> = found
             .iter()
@@ -69,7 +77,7 @@ pub fn problems(project: &Project) -> Result<Vec<String>> {
             [] => problems.push(format!(
                 "crate `{}` has no generated workflow in {}: run `cargo kinde build`",
                 krate.name,
-                relative(&project.root, &project.workflows_dir())
+                relative(&project.root, &project.workflows_dir_for(&krate)?)
             )),
             [one] => {
                 let header = one.generated.as_ref().expect("filtered on generated");
@@ -79,6 +87,7 @@ pub fn problems(project: &Project) -> Result<Vec<String>> {
                         relative(&project.root, &one.path),
                         krate.name
                     ));
+                    changed.push(krate.clone());
                 }
             }
             _ => problems.push(format!(
@@ -104,13 +113,29 @@ pub fn problems(project: &Project) -> Result<Vec<String>> {
             }
         }
     }
-    problems.extend(sync_rule_problems(project, &found));
+    for kinde_project in project.kinde_projects()? {
+        let members: Vec<&FoundWorkflow> = found
+            .iter()
+            .filter(|w| w.project == kinde_project)
+            .collect();
+        problems.extend(sync_rule_problems(project, &members));
+    }
+    if !changed.is_empty() {
+        // Say now what the rebuild would refuse: compile the changed crates (cargo only)
+        // and compare the bindings their code uses with those they declare.
+        eprintln!("checking the bindings of changed crates (compiling them)");
+        match crate::build::check_bindings_of_sources(project, &changed) {
+            Ok(found) => problems.extend(found),
+            Err(err) => problems.push(format!("{err:#}")),
+        }
+    }
     Ok(problems)
 }
 
-/// Kinde's sync rules: at least one workflow, known triggers, one workflow per trigger,
-/// unique ids, and every binding the code uses declared.
-pub fn sync_rule_problems(project: &Project, found: &[FoundWorkflow]) -> Vec<String> {
+/// Kinde's sync rules over the workflows of one Kinde project: at least one workflow,
+/// known triggers, one workflow per trigger, unique ids, and every binding the code
+/// uses declared.
+pub fn sync_rule_problems(project: &Project, found: &[&FoundWorkflow]) -> Vec<String> {
     let mut problems = Vec::new();
     if found.is_empty() {
         problems.push(
@@ -119,14 +144,14 @@ pub fn sync_rule_problems(project: &Project, found: &[FoundWorkflow]) -> Vec<Str
     }
     let mut by_trigger: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut by_id: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for workflow in found {
+    for workflow in found.iter().copied() {
         let shown = relative(&project.root, &workflow.path);
         let id = workflow.settings["id"].as_str().unwrap_or_default();
         let trigger = workflow.settings["trigger"].as_str().unwrap_or_default();
         if id.is_empty() {
             problems.push(format!("{shown}: workflowSettings has no `id`"));
         }
-        if trigger.parse::<KnownTrigger>().is_err() {
+        if trigger.parse::<Trigger>().is_err() {
             problems.push(format!("{shown}: unknown trigger `{trigger}`"));
         }
         by_trigger.entry(trigger).or_default().push(shown.clone());
@@ -161,8 +186,12 @@ pub fn sync_rule_problems(project: &Project, found: &[FoundWorkflow]) -> Vec<Str
     problems
 }
 
-/// The `Binding` variant name for a Kinde binding key: `kinde.secureFetch` → `SecureFetch`.
+/// The `Binding` variant name for a Kinde binding key: `kinde.secureFetch` → `SecureFetch`
+/// (for a key the SDK does not know, the key's last part, capitalised).
 pub fn binding_variant(binding: &str) -> String {
+    if let Ok(known) = binding.parse::<Binding>() {
+        return known.variant_name().to_owned();
+    }
     let last = binding.rsplit('.').next().unwrap_or(binding);
     let mut chars = last.chars();
     match chars.next() {
@@ -171,39 +200,66 @@ pub fn binding_variant(binding: &str) -> String {
     }
 }
 
-struct KnownTrigger;
+/// Declared bindings the workflow's trigger does not offer (see
+/// [`Trigger::allowed_bindings`]), as readable sentences.
+///
+/// These are warnings, not problems: Kinde's documentation of which trigger offers
+/// which binding is incomplete (some bindings and one trigger are documented only in
+/// Kinde's types), and Kinde itself does not refuse such settings when it syncs. Failing
+/// here would block workflows the runtime may well accept; staying silent would hide
+/// a binding that is most likely `undefined` at run time.
+pub fn trigger_binding_warnings(project: &Project, found: &[FoundWorkflow]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for workflow in found {
+        let Ok(trigger) = workflow.settings["trigger"]
+            .as_str()
+            .unwrap_or_default()
+            .parse::<Trigger>()
+        else {
+            continue; // reported as a problem
+        };
+        let declared = workflow.settings["bindings"].as_object();
+        for name in declared.into_iter().flat_map(|d| d.keys()) {
+            warnings.extend(offer_warning(
+                &relative(&project.root, &workflow.path),
+                trigger,
+                name,
+            ));
+        }
+    }
+    warnings
+}
 
-impl std::str::FromStr for KnownTrigger {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, ()> {
-        const TRIGGERS: &[&str] = &[
-            "user:tokens_generation",
-            "user:pre_mfa",
-            "user:post_authentication",
-            "m2m:token_generation",
-            "user:existing_password_provided",
-            "user:new_password_provided",
-            "user:plan_selection",
-            "user:plan_cancellation_request",
-            "user:pre_registration",
-            "user:new_username_provided",
-        ];
-        TRIGGERS.contains(&s).then_some(KnownTrigger).ok_or(())
+/// The warning for one declared binding, if the trigger does not offer it.
+pub fn offer_warning(shown: &str, trigger: Trigger, binding: &str) -> Option<String> {
+    match binding.parse::<Binding>() {
+        Ok(known) if trigger.offers(known) => None,
+        Ok(known) => Some(format!(
+            "{shown}: declares `{binding}`, which Kinde does not offer to `{trigger}` workflows; \
+             remove `{}` from `bindings(...)` unless you know Kinde provides it there",
+            known.variant_name()
+        )),
+        Err(_) => Some(format!(
+            "{shown}: declares `{binding}`, which is not a Kinde binding"
+        )),
     }
 }
 
 /// Finds workflow entry files as Kinde does: names ending in `workflow.ts`/`workflow.js`.
 pub fn discover(project: &Project) -> Result<Vec<FoundWorkflow>> {
     let mut paths = Vec::new();
-    let dir = project.workflows_dir();
-    if dir.is_dir() {
-        walk(&dir, &mut paths)?;
+    for kinde_project in project.kinde_projects()? {
+        let dir = project::workflows_dir_of(&kinde_project)?;
+        let mut found = Vec::new();
+        if dir.is_dir() {
+            walk(&dir, &mut found)?;
+        }
+        found.sort();
+        paths.extend(found.into_iter().map(|path| (kinde_project.clone(), path)));
     }
-    paths.sort();
     paths
         .into_iter()
-        .map(|path| {
+        .map(|(kinde_project, path)| {
             let text = std::fs::read_to_string(&path)?;
             let generated = parse_header(&text);
             let settings = match &generated {
@@ -212,6 +268,7 @@ pub fn discover(project: &Project) -> Result<Vec<FoundWorkflow>> {
             }
             .with_context(|| format!("cannot read workflowSettings of {}", path.display()))?;
             Ok(FoundWorkflow {
+                project: kinde_project,
                 path,
                 settings,
                 generated,
@@ -312,6 +369,22 @@ mod tests {
     fn binding_variants_follow_the_key() {
         assert_eq!(binding_variant("kinde.secureFetch"), "SecureFetch");
         assert_eq!(binding_variant("console"), "Console");
+        assert_eq!(binding_variant("kinde.m2mToken"), "M2mToken");
+        assert_eq!(binding_variant("kinde.future"), "Future");
+    }
+
+    #[test]
+    fn bindings_a_trigger_does_not_offer_are_warned_about() {
+        assert_eq!(offer_warning("W.ts", Trigger::PreMfa, "kinde.mfa"), None);
+        assert_eq!(
+            offer_warning("W.ts", Trigger::ExistingPasswordProvided, "kinde.idToken").unwrap(),
+            "W.ts: declares `kinde.idToken`, which Kinde does not offer to \
+             `user:existing_password_provided` workflows; remove `IdToken` from \
+             `bindings(...)` unless you know Kinde provides it there"
+        );
+        assert!(offer_warning("W.ts", Trigger::PreMfa, "kinde.nope")
+            .unwrap()
+            .contains("not a Kinde binding"));
     }
 
     #[test]

@@ -5,9 +5,12 @@
 pub mod build;
 pub mod check;
 pub mod inputs;
+pub mod new;
 pub mod project;
 pub mod report;
+pub mod run;
 pub mod shim;
+pub mod template;
 pub mod toolchain;
 pub mod wasm;
 

@@ -27,6 +27,9 @@ pub struct WorkflowCrate {
     pub lib_name: String,
     /// Directory holding its `Cargo.toml`.
     pub dir: PathBuf,
+    /// The Kinde project (directory holding `kinde.json`) its workflow is written to:
+    /// the workspace root, or `[package.metadata.kinde] project` relative to `dir`.
+    pub kinde_project: PathBuf,
 }
 
 impl Project {
@@ -40,7 +43,7 @@ impl Project {
             .exec()
             .context("cannot read the Cargo workspace (`cargo metadata` failed)")?;
         let root = metadata.workspace_root.clone().into_std_path_buf();
-        let kinde_src = root.join(kinde_root_dir(&root)?);
+        let kinde_src = kinde_src_of(&root)?;
         Ok(Self {
             metadata,
             root,
@@ -54,7 +57,7 @@ impl Project {
             .metadata
             .workspace_packages()
             .into_iter()
-            .filter_map(as_workflow_crate)
+            .filter_map(|package| as_workflow_crate(package, &self.root))
             .filter(|c| only.is_empty() || only.contains(&c.name))
             .collect();
         crates.sort_by(|a, b| a.name.cmp(&b.name));
@@ -66,9 +69,27 @@ impl Project {
         Ok(crates)
     }
 
-    /// `<kindeSrc>/environment/workflows`.
+    /// `<kindeSrc>/environment/workflows` of the workspace root's Kinde project.
     pub fn workflows_dir(&self) -> PathBuf {
         self.kinde_src.join("environment").join("workflows")
+    }
+
+    /// Where `krate`'s workflow is written: `<rootDir>/environment/workflows` of its
+    /// Kinde project.
+    pub fn workflows_dir_for(&self, krate: &WorkflowCrate) -> Result<PathBuf> {
+        workflows_dir_of(&krate.kinde_project)
+    }
+
+    /// Every Kinde project the workspace writes to, the root's first.
+    pub fn kinde_projects(&self) -> Result<Vec<PathBuf>> {
+        let mut dirs = vec![self.root.clone()];
+        for krate in self.workflow_crates(&[])? {
+            if !dirs.contains(&krate.kinde_project) {
+                dirs.push(krate.kinde_project);
+            }
+        }
+        dirs[1..].sort();
+        Ok(dirs)
     }
 
     /// Scratch space for intermediate artifacts.
@@ -81,7 +102,7 @@ impl Project {
     }
 }
 
-fn as_workflow_crate(package: &Package) -> Option<WorkflowCrate> {
+fn as_workflow_crate(package: &Package, root: &Path) -> Option<WorkflowCrate> {
     if !package.dependencies.iter().any(|d| d.name == SDK_CRATE) {
         return None;
     }
@@ -89,24 +110,56 @@ fn as_workflow_crate(package: &Package) -> Option<WorkflowCrate> {
         .targets
         .iter()
         .find(|t| t.crate_types.iter().any(|k| k.to_string() == "cdylib"))?;
+    let dir = package
+        .manifest_path
+        .parent()
+        .expect("a manifest has a parent directory")
+        .as_std_path()
+        .to_owned();
+    let kinde_project = match package.metadata["kinde"]["project"].as_str() {
+        Some(relative) => normalize(&dir.join(relative)),
+        None => root.to_owned(),
+    };
     Some(WorkflowCrate {
         name: package.name.to_string(),
         lib_name: lib.name.replace('-', "_"),
-        dir: package
-            .manifest_path
-            .parent()
-            .expect("a manifest has a parent directory")
-            .as_std_path()
-            .to_owned(),
+        dir,
+        kinde_project,
     })
 }
 
-/// `rootDir` from `<root>/kinde.json`, as Kinde reads it.
-fn kinde_root_dir(root: &Path) -> Result<String> {
-    let path = root.join("kinde.json");
+/// Removes `.` and `..` components without touching the filesystem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `<rootDir>/environment/workflows` of the Kinde project in `dir`.
+pub fn workflows_dir_of(dir: &Path) -> Result<PathBuf> {
+    Ok(kinde_src_of(dir)?.join("environment").join("workflows"))
+}
+
+/// `<dir>/<rootDir>`, with `rootDir` read from `<dir>/kinde.json`.
+pub fn kinde_src_of(dir: &Path) -> Result<PathBuf> {
+    Ok(dir.join(kinde_root_dir(dir)?))
+}
+
+/// `rootDir` from `<dir>/kinde.json`, as Kinde reads it.
+fn kinde_root_dir(dir: &Path) -> Result<String> {
+    let path = dir.join("kinde.json");
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!(
-            "{} is missing: Kinde needs it at the repository root",
+            "{} is missing: every Kinde project (the repository root, and any \
+             `[package.metadata.kinde] project`) needs one",
             path.display()
         )
     })?;

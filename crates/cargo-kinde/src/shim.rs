@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use anyhow::{bail, Result};
+use kinde_workflow::Binding;
 use serde_json::Value;
 
 /// File names written into `kindeSrc/environment/workflows/<id>/`.
@@ -19,7 +20,8 @@ pub const MODULE_FILE: &str = "rust-module.js";
 pub const MODULE_TYPES_FILE: &str = "rust-module.d.ts";
 
 /// A method of the bindings object the shim passes to Rust. Each is a separate import
-/// of the compiled module, so the set a workflow uses is read off its `.wasm`.
+/// of the compiled module, so the set a workflow uses is read off its `.wasm`, and only
+/// the adapters a workflow uses are emitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Adapter {
     /// `kinde.fetch`
@@ -36,11 +38,33 @@ pub enum Adapter {
     DenyAccess,
     /// `console[level]`
     Log,
+    /// `kinde.idToken.setCustomClaim`
+    SetIdTokenClaim,
+    /// `kinde.accessToken.setCustomClaim`
+    SetAccessTokenClaim,
+    /// `kinde.m2mToken.setCustomClaim`
+    SetM2mTokenClaim,
+    /// `kinde.idToken.getCustomClaims`
+    IdTokenClaims,
+    /// `kinde.accessToken.getCustomClaims`
+    AccessTokenClaims,
+    /// `kinde.m2mToken.getCustomClaims`
+    M2mTokenClaims,
+    /// `kinde.mfa.setEnforcementPolicy`
+    SetMfaEnforcementPolicy,
+    /// `kinde.plan.denySelection`
+    DenyPlanSelection,
+    /// `kinde.plan.denyCancellation`
+    DenyPlanCancellation,
+    /// `kinde.localization.get`
+    Localization,
+    /// `getM2MToken` (client credentials through `kinde.fetch`, cached by `kinde.cache`)
+    M2mToken,
 }
 
 impl Adapter {
-    /// Every adapter.
-    pub const ALL: [Adapter; 7] = [
+    /// Every adapter, in the order they are emitted.
+    pub const ALL: [Adapter; 18] = [
         Adapter::Fetch,
         Adapter::SecureFetch,
         Adapter::Env,
@@ -48,6 +72,17 @@ impl Adapter {
         Adapter::InvalidateFormField,
         Adapter::DenyAccess,
         Adapter::Log,
+        Adapter::SetIdTokenClaim,
+        Adapter::SetAccessTokenClaim,
+        Adapter::SetM2mTokenClaim,
+        Adapter::IdTokenClaims,
+        Adapter::AccessTokenClaims,
+        Adapter::M2mTokenClaims,
+        Adapter::SetMfaEnforcementPolicy,
+        Adapter::DenyPlanSelection,
+        Adapter::DenyPlanCancellation,
+        Adapter::Localization,
+        Adapter::M2mToken,
     ];
 
     /// The JS method name (wasm-bindgen imports it as `__wbg_<name>_<hash>`).
@@ -60,19 +95,39 @@ impl Adapter {
             Adapter::InvalidateFormField => "kindeInvalidateFormField",
             Adapter::DenyAccess => "kindeDenyAccess",
             Adapter::Log => "kindeLog",
+            Adapter::SetIdTokenClaim => "kindeSetIdTokenClaim",
+            Adapter::SetAccessTokenClaim => "kindeSetAccessTokenClaim",
+            Adapter::SetM2mTokenClaim => "kindeSetM2mTokenClaim",
+            Adapter::IdTokenClaims => "kindeIdTokenClaims",
+            Adapter::AccessTokenClaims => "kindeAccessTokenClaims",
+            Adapter::M2mTokenClaims => "kindeM2mTokenClaims",
+            Adapter::SetMfaEnforcementPolicy => "kindeSetMfaEnforcementPolicy",
+            Adapter::DenyPlanSelection => "kindeDenyPlanSelection",
+            Adapter::DenyPlanCancellation => "kindeDenyPlanCancellation",
+            Adapter::Localization => "kindeLocalization",
+            Adapter::M2mToken => "kindeM2mToken",
         }
     }
 
     /// The Kinde bindings (`workflowSettings.bindings` keys) it needs.
-    pub const fn bindings(self) -> &'static [&'static str] {
+    pub const fn bindings(self) -> &'static [Binding] {
         match self {
-            Adapter::Fetch => &["kinde.fetch"],
-            Adapter::SecureFetch => &["kinde.secureFetch"],
-            Adapter::Env => &["kinde.env"],
-            Adapter::ManagementApi => &["kinde.fetch", "kinde.env"],
-            Adapter::InvalidateFormField => &["kinde.widget"],
-            Adapter::DenyAccess => &["kinde.auth"],
-            Adapter::Log => &["console"],
+            Adapter::Fetch => &[Binding::Fetch],
+            Adapter::SecureFetch => &[Binding::SecureFetch],
+            Adapter::Env => &[Binding::Env],
+            // createKindeAPI reads its credentials with kinde.env, caches its token with
+            // kinde.cache and form-encodes the token request with URLSearchParams.
+            Adapter::ManagementApi => &[Binding::Fetch, Binding::Env, Binding::Cache, Binding::Url],
+            Adapter::InvalidateFormField => &[Binding::Widget],
+            Adapter::DenyAccess => &[Binding::Auth],
+            Adapter::Log => &[Binding::Console],
+            Adapter::SetIdTokenClaim | Adapter::IdTokenClaims => &[Binding::IdToken],
+            Adapter::SetAccessTokenClaim | Adapter::AccessTokenClaims => &[Binding::AccessToken],
+            Adapter::SetM2mTokenClaim | Adapter::M2mTokenClaims => &[Binding::M2mToken],
+            Adapter::SetMfaEnforcementPolicy => &[Binding::Mfa],
+            Adapter::DenyPlanSelection | Adapter::DenyPlanCancellation => &[Binding::Plan],
+            Adapter::Localization => &[Binding::Localization],
+            Adapter::M2mToken => &[Binding::Fetch, Binding::Cache, Binding::Url],
         }
     }
 
@@ -110,7 +165,75 @@ impl Adapter {
             }
             Adapter::DenyAccess => "    kindeDenyAccess: (reason) => kinde.auth.denyAccess(reason),\n",
             Adapter::Log => "    kindeLog: (level, message) => console[level](message),\n",
+            Adapter::SetIdTokenClaim => {
+                "    kindeSetIdTokenClaim: (name, value) => kinde.idToken.setCustomClaim(name, JSON.parse(value)),\n"
+            }
+            Adapter::SetAccessTokenClaim => {
+                "    kindeSetAccessTokenClaim: (name, value) => kinde.accessToken.setCustomClaim(name, JSON.parse(value)),\n"
+            }
+            Adapter::SetM2mTokenClaim => {
+                "    kindeSetM2mTokenClaim: (name, value) => kinde.m2mToken.setCustomClaim(name, JSON.parse(value)),\n"
+            }
+            Adapter::IdTokenClaims => {
+                "    kindeIdTokenClaims: () => then(kinde.idToken.getCustomClaims(), (c) => JSON.stringify(c ?? null)),\n"
+            }
+            Adapter::AccessTokenClaims => {
+                "    kindeAccessTokenClaims: () => then(kinde.accessToken.getCustomClaims(), (c) => JSON.stringify(c ?? null)),\n"
+            }
+            Adapter::M2mTokenClaims => {
+                "    kindeM2mTokenClaims: () => then(kinde.m2mToken.getCustomClaims(), (c) => JSON.stringify(c ?? null)),\n"
+            }
+            Adapter::SetMfaEnforcementPolicy => {
+                "    kindeSetMfaEnforcementPolicy: (policy) => kinde.mfa.setEnforcementPolicy(policy),\n"
+            }
+            Adapter::DenyPlanSelection => concat!(
+                "    kindeDenyPlanSelection: (message, details) => {\n",
+                "      const parsed: unknown = JSON.parse(details);\n",
+                "      return parsed === null ? kinde.plan.denySelection(message) : kinde.plan.denySelection(message, parsed);\n",
+                "    },\n",
+            ),
+            Adapter::DenyPlanCancellation => {
+                "    kindeDenyPlanCancellation: (message) => kinde.plan.denyCancellation(message),\n"
+            }
+            Adapter::Localization => {
+                "    kindeLocalization: (key) => then(kinde.localization.get(key), (v) => JSON.stringify(v ?? null)),\n"
+            }
+            Adapter::M2mToken => concat!(
+                "    kindeM2mToken: async (request) => {\n",
+                "      const call = JSON.parse(request) as M2mTokenCall;\n",
+                "      const token: unknown = await getM2MToken(call.cacheKey, {\n",
+                "        domain: call.domain,\n",
+                "        clientId: call.clientId,\n",
+                "        clientSecret: call.clientSecret,\n",
+                "        audience: call.audience,\n",
+                "        scopes: call.scopes,\n",
+                "        skipCache: call.skipCache,\n",
+                "      });\n",
+                "      // The cache may hand the token back JSON-quoted; a JWT has no quotes.\n",
+                "      return (typeof token === \"string\" ? token : JSON.stringify(token ?? \"\")).replace(/\"/g, \"\");\n",
+                "    },\n",
+            ),
         }
+    }
+
+    /// The adapter's member of the `kinde` declaration, when the original declaration
+    /// (fetch, secureFetch, env, widget, auth) does not cover it.
+    fn kinde_member(self) -> Option<&'static str> {
+        Some(match self {
+            Adapter::SetIdTokenClaim | Adapter::IdTokenClaims => "  idToken: TokenClaims;\n",
+            Adapter::SetAccessTokenClaim | Adapter::AccessTokenClaims => {
+                "  accessToken: TokenClaims;\n"
+            }
+            Adapter::SetM2mTokenClaim | Adapter::M2mTokenClaims => "  m2mToken: TokenClaims;\n",
+            Adapter::SetMfaEnforcementPolicy => {
+                "  mfa: { setEnforcementPolicy(policy: string): unknown };\n"
+            }
+            Adapter::DenyPlanSelection | Adapter::DenyPlanCancellation => {
+                "  plan: { denySelection(message: string, details?: unknown): unknown; denyCancellation(message: string): unknown };\n"
+            }
+            Adapter::Localization => "  localization: { get(key: string): unknown };\n",
+            _ => return None,
+        })
     }
 }
 
@@ -182,7 +305,7 @@ fn header(generated: &Generated) -> String {
 pub fn used_bindings(adapters: &BTreeSet<Adapter>) -> Vec<&'static str> {
     let set: BTreeSet<&'static str> = adapters
         .iter()
-        .flat_map(|a| a.bindings().iter().copied())
+        .flat_map(|a| a.bindings().iter().map(|b| b.as_str()))
         .collect();
     set.into_iter().collect()
 }
@@ -373,6 +496,17 @@ export interface RustBindings {
   kindeInvalidateFormField?(field: string, message: string): unknown;
   kindeDenyAccess?(reason: string): unknown;
   kindeLog?(level: "debug" | "log" | "info" | "warn" | "error", message: string): void;
+  kindeSetIdTokenClaim?(name: string, value: string): unknown;
+  kindeSetAccessTokenClaim?(name: string, value: string): unknown;
+  kindeSetM2mTokenClaim?(name: string, value: string): unknown;
+  kindeIdTokenClaims?(): unknown;
+  kindeAccessTokenClaims?(): unknown;
+  kindeM2mTokenClaims?(): unknown;
+  kindeSetMfaEnforcementPolicy?(policy: string): unknown;
+  kindeDenyPlanSelection?(message: string, details: string): unknown;
+  kindeDenyPlanCancellation?(message: string): unknown;
+  kindeLocalization?(key: string): unknown;
+  kindeM2mToken?(request: string): unknown;
   /** Called by the panic hook, just before the module traps. */
   kindePanic(message: string): void;
 }
@@ -392,19 +526,36 @@ fn workflow_ts(header: &str, generated: &Generated) -> String {
     let uses = |a: Adapter| adapters.contains(&a);
     let mut ts = String::new();
     ts.push_str(header);
-    if uses(Adapter::ManagementApi) {
-        ts.push_str("import { createKindeAPI } from \"@kinde/infrastructure\";\n");
+    let infrastructure: Vec<&str> = [
+        (Adapter::ManagementApi, "createKindeAPI"),
+        (Adapter::M2mToken, "getM2MToken"),
+    ]
+    .into_iter()
+    .filter(|(adapter, _)| uses(*adapter))
+    .map(|(_, name)| name)
+    .collect();
+    if !infrastructure.is_empty() {
+        let _ = writeln!(
+            ts,
+            "import {{ {} }} from \"@kinde/infrastructure\";",
+            infrastructure.join(", ")
+        );
     }
     ts.push_str("import { createRustModule, type RustBindings, type RustModule } from \"./rust-module.js\";\n\n");
     let settings = serde_json::to_string_pretty(generated.settings).expect("settings serialize");
     let _ = writeln!(ts, "export const workflowSettings = {settings};\n");
-    ts.push_str(KINDE_DECLARATIONS);
+    ts.push_str(&kinde_declarations(adapters));
     if uses(Adapter::Fetch) || uses(Adapter::SecureFetch) {
         ts.push_str(FETCH_HELPER);
     }
     if uses(Adapter::ManagementApi) {
         ts.push_str(
             "interface ApiCall {\n  method: \"get\" | \"post\" | \"put\" | \"patch\" | \"delete\";\n  endpoint: string;\n  params?: unknown;\n}\n\n",
+        );
+    }
+    if uses(Adapter::M2mToken) {
+        ts.push_str(
+            "interface M2mTokenCall {\n  cacheKey: string;\n  domain: string;\n  clientId: string;\n  clientSecret: string;\n  audience: string[];\n  scopes: string[];\n  skipCache: boolean;\n}\n\n",
         );
     }
     ts.push_str(RUN_PRELUDE);
@@ -415,7 +566,25 @@ fn workflow_ts(header: &str, generated: &Generated) -> String {
     ts
 }
 
-const KINDE_DECLARATIONS: &str = r#"interface FetchAnswer {
+/// The declarations of Kinde's globals: the original members, plus those of the
+/// adapters in use (so unused bindings cost nothing, not even a type).
+fn kinde_declarations(adapters: &BTreeSet<Adapter>) -> String {
+    let members: BTreeSet<&str> = adapters.iter().filter_map(|a| a.kinde_member()).collect();
+    let mut out = String::from(KINDE_DECLARATIONS_HEAD);
+    if members.iter().any(|m| m.contains("TokenClaims")) {
+        out = out.replace(
+            "type Fetch = ",
+            "interface TokenClaims {\n  setCustomClaim(name: string, value: unknown): unknown;\n  getCustomClaims(): unknown;\n}\n\ntype Fetch = ",
+        );
+    }
+    for member in members {
+        out.push_str(member);
+    }
+    out.push_str(KINDE_DECLARATIONS_TAIL);
+    out
+}
+
+const KINDE_DECLARATIONS_HEAD: &str = r#"interface FetchAnswer {
   status?: number;
   ok?: boolean;
   headers?: unknown;
@@ -432,7 +601,9 @@ declare const kinde: {
   env: { get(name: string): unknown };
   widget: { invalidateFormField(field: string, message: string): unknown };
   auth: { denyAccess(reason: string): unknown };
-};
+"#;
+
+const KINDE_DECLARATIONS_TAIL: &str = r#"};
 
 /** Applies `f` to a binding's answer, which may be a value or a Promise. */
 function then<T>(value: unknown, f: (value: unknown) => T): T | Promise<T> {
@@ -542,5 +713,50 @@ mod tests {
         ];
         let used: Vec<_> = Adapter::used_by(&imports).into_iter().collect();
         assert_eq!(used, vec![Adapter::Fetch, Adapter::Log]);
+    }
+
+    #[test]
+    fn every_sdk_import_has_an_adapter() {
+        let js = include_str!("../../kinde-workflow/src/js.rs");
+        let imported: BTreeSet<&str> = js
+            .split("js_name = ")
+            .skip(1)
+            .filter_map(|rest| rest.split(')').next())
+            .filter(|name| *name != "kindePanic")
+            .collect();
+        let adapted: BTreeSet<&str> = Adapter::ALL.iter().map(|a| a.method()).collect();
+        assert_eq!(imported, adapted);
+    }
+
+    #[test]
+    fn only_used_adapters_and_their_declarations_are_emitted() {
+        let settings = serde_json::json!({"id": "w"});
+        let render = |adapters: &[Adapter]| {
+            let adapters: BTreeSet<Adapter> = adapters.iter().copied().collect();
+            workflow_ts(
+                "",
+                &Generated {
+                    crate_name: "w",
+                    inputs_hash: "h",
+                    settings: &settings,
+                    adapters: &adapters,
+                    factory_body: "",
+                },
+            )
+        };
+        let minimal = render(&[Adapter::Log]);
+        assert!(!minimal.contains("@kinde/infrastructure") && !minimal.contains("idToken"));
+        let tokens = render(&[
+            Adapter::SetIdTokenClaim,
+            Adapter::M2mToken,
+            Adapter::ManagementApi,
+        ]);
+        assert!(tokens
+            .contains("import { createKindeAPI, getM2MToken } from \"@kinde/infrastructure\";"));
+        assert!(tokens.contains("  idToken: TokenClaims;\n"));
+        assert!(tokens.contains("kindeSetIdTokenClaim: (name, value) => kinde.idToken.setCustomClaim(name, JSON.parse(value)),"));
+        assert!(!tokens.contains("accessToken"));
+        let bindings = used_bindings(&[Adapter::M2mToken, Adapter::Log].into_iter().collect());
+        assert_eq!(bindings, ["console", "kinde.cache", "kinde.fetch", "url"]);
     }
 }

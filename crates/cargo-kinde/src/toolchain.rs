@@ -151,7 +151,8 @@ fn check_wasm_bindgen(project: &Project) -> Result<()> {
     }
 }
 
-fn which(program: &str) -> Option<PathBuf> {
+/// The first `program` on `PATH`.
+pub fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))

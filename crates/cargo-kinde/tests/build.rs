@@ -13,13 +13,23 @@ fn repo() -> PathBuf {
         .unwrap()
 }
 
+/// Held by each [`Scratch`] for its whole life: the scratch workspaces share one
+/// target directory (compiled dependencies), and a build reads the `.wasm` cargo wrote
+/// after cargo's own lock is released, so two builds at once could read each other's.
+static TARGET_DIR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A copy of the workspace's sources in a temporary directory.
 struct Scratch {
     dir: tempfile::TempDir,
+    _target_dir: std::sync::MutexGuard<'static, ()>,
 }
 
 impl Scratch {
     fn new() -> Self {
+        // A failed test poisons the lock; the target directory is still usable.
+        let target_dir = TARGET_DIR
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let repo = repo();
         let dir = tempfile::tempdir().unwrap();
         for file in [
@@ -35,7 +45,10 @@ impl Scratch {
         copy_tree(&repo.join("kindeSrc"), &dir.path().join("kindeSrc"));
         std::os::unix::fs::symlink(repo.join("node_modules"), dir.path().join("node_modules"))
             .unwrap();
-        Self { dir }
+        Self {
+            dir,
+            _target_dir: target_dir,
+        }
     }
 
     fn path(&self) -> &Path {
@@ -110,14 +123,30 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The generated output of every Kinde project in the workspace: the deployable root
+/// one and the example's own (see `[package.metadata.kinde]` in its manifest).
+const GENERATED_DIRS: &[&str] = &["kindeSrc", "crates/example-workflow/kindeSrc"];
+
+/// [`snapshot`] of every directory in [`GENERATED_DIRS`] under `root`.
+fn generated(root: &Path) -> Vec<(String, Vec<u8>)> {
+    GENERATED_DIRS
+        .iter()
+        .flat_map(|dir| {
+            snapshot(&root.join(dir))
+                .into_iter()
+                .map(move |(name, bytes)| (format!("{dir}/{name}"), bytes))
+        })
+        .collect()
+}
+
 #[test]
 fn builds_are_deterministic_and_match_the_committed_kinde_src() {
     let scratch = Scratch::new();
-    let committed = snapshot(&repo().join("kindeSrc"));
+    let committed = generated(&repo());
     scratch.build();
-    let first = snapshot(&scratch.path().join("kindeSrc"));
+    let first = generated(scratch.path());
     scratch.build();
-    let second = snapshot(&scratch.path().join("kindeSrc"));
+    let second = generated(scratch.path());
     assert!(first == second, "two builds of the same sources differ");
     let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&first), names(&committed));
@@ -134,6 +163,17 @@ fn check_finds_stale_output_and_passes_after_a_rebuild() {
     let scratch = Scratch::new();
     let ok = scratch.cargo_kinde(&["check"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
+
+    // Tests and example events never reach the compiled code: not inputs.
+    std::fs::write(
+        scratch
+            .path()
+            .join("crates/example-workflow/events/another.json"),
+        "{}",
+    )
+    .unwrap();
+    let still_fresh = scratch.cargo_kinde(&["check"]);
+    assert!(still_fresh.status.success(), "{}", stderr(&still_fresh));
 
     scratch.edit(
         "crates/example-workflow/src/lib.rs",
@@ -181,7 +221,7 @@ fn check_enforces_one_workflow_per_trigger() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("handWrittenWorkflow.ts"),
-        "export const workflowSettings = { id: \"rustExample\", trigger: \"user:existing_password_provided\", bindings: {} };\nexport default async function Workflow() {}\n",
+        "export const workflowSettings = { id: \"dripFeedMigration\", trigger: \"user:existing_password_provided\", bindings: {} };\nexport default async function Workflow() {}\n",
     )
     .unwrap();
     let out = scratch.cargo_kinde(&["check"]);
@@ -192,7 +232,7 @@ fn check_enforces_one_workflow_per_trigger() {
         "{text}"
     );
     assert!(
-        text.contains("workflow id `rustExample` is used by"),
+        text.contains("workflow id `dripFeedMigration` is used by"),
         "{text}"
     );
 }

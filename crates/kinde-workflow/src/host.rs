@@ -6,9 +6,12 @@
 
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::{Error, Result, Secret};
+use crate::{Binding, Error, M2mTokenRequest, Result, Secret};
+
+/// Custom claims of a token, by name.
+pub type Claims = Map<String, Value>;
 
 /// HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -242,7 +245,9 @@ impl fmt::Debug for EnvVar {
 }
 
 /// A Management API call made through `createKindeAPI`.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` shows the method and endpoint only: parameters carry password hashes.
+#[derive(Clone, PartialEq)]
 pub struct ApiRequest {
     /// Method.
     pub method: Method,
@@ -250,6 +255,80 @@ pub struct ApiRequest {
     pub endpoint: String,
     /// JSON body for POST, PUT and PATCH.
     pub params: Option<Value>,
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("endpoint", &self.endpoint)
+            .field(
+                "params",
+                &self.params.as_ref().map(|_| format_args!("[redacted]")),
+            )
+            .finish()
+    }
+}
+
+impl ApiRequest {
+    /// `GET /api/v1/{endpoint}`; put query parameters in the endpoint, URL-encoded.
+    ///
+    /// ```
+    /// use kinde_workflow::{ApiRequest, Method};
+    ///
+    /// let call = ApiRequest::get("users?email=ada%40example.com");
+    /// assert_eq!((call.method, call.params), (Method::Get, None));
+    /// ```
+    pub fn get(endpoint: impl Into<String>) -> Self {
+        Self::new(Method::Get, endpoint, None)
+    }
+
+    /// `POST /api/v1/{endpoint}` with a JSON body.
+    pub fn post(endpoint: impl Into<String>, params: Value) -> Self {
+        Self::new(Method::Post, endpoint, Some(params))
+    }
+
+    /// `PUT /api/v1/{endpoint}` with a JSON body.
+    pub fn put(endpoint: impl Into<String>, params: Value) -> Self {
+        Self::new(Method::Put, endpoint, Some(params))
+    }
+
+    /// `PATCH /api/v1/{endpoint}` with a JSON body.
+    pub fn patch(endpoint: impl Into<String>, params: Value) -> Self {
+        Self::new(Method::Patch, endpoint, Some(params))
+    }
+
+    /// `DELETE /api/v1/{endpoint}`.
+    pub fn delete(endpoint: impl Into<String>) -> Self {
+        Self::new(Method::Delete, endpoint, None)
+    }
+
+    fn new(method: Method, endpoint: impl Into<String>, params: Option<Value>) -> Self {
+        Self {
+            method,
+            endpoint: endpoint.into(),
+            params,
+        }
+    }
+}
+
+/// What `kinde.mfa.setEnforcementPolicy` may set for the current sign-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MfaEnforcementPolicy {
+    /// Ask for a second factor.
+    Required,
+    /// Do not ask for a second factor this time.
+    Skip,
+}
+
+impl MfaEnforcementPolicy {
+    /// The value Kinde expects.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MfaEnforcementPolicy::Required => "required",
+            MfaEnforcementPolicy::Skip => "skip",
+        }
+    }
 }
 
 /// Log level, mapped to `console.log`, `console.info` and friends.
@@ -280,10 +359,22 @@ impl LogLevel {
     }
 }
 
+/// The error of a [`Host`] method its implementation does not provide.
+fn not_provided(binding: Binding) -> Error {
+    Error::Binding {
+        binding,
+        message: "this host does not provide it".to_owned(),
+    }
+}
+
 /// Everything a workflow may ask of Kinde.
 ///
 /// Each method uses one binding, which the workflow's settings must declare
-/// (`cargo kinde check` verifies this from the compiled code).
+/// (`cargo kinde build` and `cargo kinde check` verify this from the compiled code).
+///
+/// Methods added after the first release have default implementations that fail with
+/// [`Error::Binding`], so hosts written against it keep compiling; `js::JsHost` (wasm32)
+/// and [`MemoryHost`](crate::testing::MemoryHost) implement every method.
 #[allow(async_fn_in_trait)] // workflows are single-threaded: futures need not be Send
 pub trait Host {
     /// `kinde.fetch` (binding [`Binding::Fetch`](crate::Binding::Fetch)).
@@ -296,8 +387,10 @@ pub trait Host {
     /// `kinde.env.get` (binding [`Binding::Env`](crate::Binding::Env)).
     async fn env(&self, name: &str) -> Result<Option<EnvVar>>;
 
-    /// A Management API call through `createKindeAPI` (bindings [`Binding::Fetch`](crate::Binding::Fetch),
-    /// [`Binding::Env`](crate::Binding::Env) and [`Binding::Cache`](crate::Binding::Cache)). Returns the response's JSON.
+    /// A Management API call through `createKindeAPI` (bindings [`Binding::Fetch`],
+    /// [`Binding::Env`], [`Binding::Cache`] and [`Binding::Url`]: it reads the M2M
+    /// credentials from `KINDE_WF_M2M_CLIENT_ID`/`KINDE_WF_M2M_CLIENT_SECRET`, caches its
+    /// token and form-encodes the token request). Returns the response's JSON.
     async fn management_api(&self, request: ApiRequest) -> Result<Value>;
 
     /// `kinde.widget.invalidateFormField` (binding [`Binding::Widget`](crate::Binding::Widget)).
@@ -308,6 +401,77 @@ pub trait Host {
 
     /// `console.*` (binding [`Binding::Console`](crate::Binding::Console)).
     fn log(&self, level: LogLevel, message: &str);
+
+    /// `kinde.idToken.setCustomClaim` (binding [`Binding::IdToken`]): adds or replaces a
+    /// custom claim of the ID token being issued.
+    async fn set_id_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        let _ = (name, value);
+        Err(not_provided(Binding::IdToken))
+    }
+
+    /// `kinde.accessToken.setCustomClaim` (binding [`Binding::AccessToken`]).
+    async fn set_access_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        let _ = (name, value);
+        Err(not_provided(Binding::AccessToken))
+    }
+
+    /// `kinde.m2mToken.setCustomClaim` (binding [`Binding::M2mToken`]).
+    async fn set_m2m_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        let _ = (name, value);
+        Err(not_provided(Binding::M2mToken))
+    }
+
+    /// `kinde.idToken.getCustomClaims` (binding [`Binding::IdToken`]): the ID token's
+    /// custom claims so far.
+    async fn id_token_claims(&self) -> Result<Claims> {
+        Err(not_provided(Binding::IdToken))
+    }
+
+    /// `kinde.accessToken.getCustomClaims` (binding [`Binding::AccessToken`]).
+    async fn access_token_claims(&self) -> Result<Claims> {
+        Err(not_provided(Binding::AccessToken))
+    }
+
+    /// `kinde.m2mToken.getCustomClaims` (binding [`Binding::M2mToken`]).
+    async fn m2m_token_claims(&self) -> Result<Claims> {
+        Err(not_provided(Binding::M2mToken))
+    }
+
+    /// `kinde.mfa.setEnforcementPolicy` (binding [`Binding::Mfa`]): require or skip MFA
+    /// for the current sign-in.
+    async fn set_mfa_enforcement_policy(&self, policy: MfaEnforcementPolicy) -> Result<()> {
+        let _ = policy;
+        Err(not_provided(Binding::Mfa))
+    }
+
+    /// `kinde.plan.denySelection` (binding [`Binding::Plan`]): refuse the plan change with
+    /// a message; `details` is passed on as is (Kinde's documentation describes a list
+    /// of suggestion strings).
+    async fn deny_plan_selection(&self, message: &str, details: Option<Value>) -> Result<()> {
+        let _ = (message, details);
+        Err(not_provided(Binding::Plan))
+    }
+
+    /// `kinde.plan.denyCancellation` (binding [`Binding::Plan`]): refuse the cancellation.
+    async fn deny_plan_cancellation(&self, message: &str) -> Result<()> {
+        let _ = message;
+        Err(not_provided(Binding::Plan))
+    }
+
+    /// `kinde.localization.get` (binding [`Binding::Localization`]): the localised string
+    /// for `key`, `None` when there is none.
+    async fn localization(&self, key: &str) -> Result<Option<String>> {
+        let _ = key;
+        Err(not_provided(Binding::Localization))
+    }
+
+    /// An M2M access token by client credentials, cached by Kinde under
+    /// `request.cache_key` through `kinde.cache.jwtToken` until it expires
+    /// (`getM2MToken`; bindings [`Binding::Fetch`], [`Binding::Cache`] and [`Binding::Url`]).
+    async fn m2m_token(&self, request: M2mTokenRequest) -> Result<Secret> {
+        let _ = request;
+        Err(not_provided(Binding::Cache))
+    }
 
     /// A variable that must be set and non-empty.
     async fn required_env(&self, name: &str) -> Result<EnvVar> {
@@ -332,5 +496,23 @@ pub trait Host {
     /// `console.error`.
     fn error(&self, message: &str) {
         self.log(LogLevel::Error, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_request_debug_hides_its_parameters() {
+        let request = ApiRequest {
+            method: Method::Put,
+            endpoint: "users/kp_1/password".to_owned(),
+            params: Some(serde_json::json!({"hashed_password": "$2a$10$secrethash"})),
+        };
+        let shown = format!("{request:?}");
+        assert!(shown.contains("users/kp_1/password"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(!shown.contains("secrethash"), "{shown}");
     }
 }

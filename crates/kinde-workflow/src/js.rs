@@ -15,8 +15,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::events::Event;
-use crate::host::{ApiRequest, EnvVar, FetchRequest, FetchResponse, Host, LogLevel};
-use crate::{wire, Binding, Error, Result};
+use crate::host::{
+    ApiRequest, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel, MfaEnforcementPolicy,
+};
+use crate::{wire, Binding, Error, M2mTokenRequest, Result, Secret};
 
 #[wasm_bindgen]
 extern "C" {
@@ -44,6 +46,55 @@ extern "C" {
 
     #[wasm_bindgen(method, catch, js_name = kindeDenyAccess)]
     fn kinde_deny_access(this: &Bindings, reason: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeSetIdTokenClaim)]
+    fn kinde_set_id_token_claim(
+        this: &Bindings,
+        name: &str,
+        value: &str,
+    ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeSetAccessTokenClaim)]
+    fn kinde_set_access_token_claim(
+        this: &Bindings,
+        name: &str,
+        value: &str,
+    ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeSetM2mTokenClaim)]
+    fn kinde_set_m2m_token_claim(
+        this: &Bindings,
+        name: &str,
+        value: &str,
+    ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeIdTokenClaims)]
+    fn kinde_id_token_claims(this: &Bindings) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeAccessTokenClaims)]
+    fn kinde_access_token_claims(this: &Bindings) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeM2mTokenClaims)]
+    fn kinde_m2m_token_claims(this: &Bindings) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeSetMfaEnforcementPolicy)]
+    fn kinde_set_mfa_enforcement_policy(this: &Bindings, policy: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeDenyPlanSelection)]
+    fn kinde_deny_plan_selection(
+        this: &Bindings,
+        message: &str,
+        details: &str,
+    ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeDenyPlanCancellation)]
+    fn kinde_deny_plan_cancellation(this: &Bindings, message: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeLocalization)]
+    fn kinde_localization(this: &Bindings, key: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = kindeM2mToken)]
+    fn kinde_m2m_token(this: &Bindings, request: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, js_name = kindeLog)]
     fn kinde_log(this: &Bindings, level: &str, message: &str);
@@ -193,6 +244,84 @@ impl Host for JsHost {
     fn log(&self, level: LogLevel, message: &str) {
         self.bindings.kinde_log(level.as_str(), message);
     }
+
+    async fn set_id_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        let answer = self
+            .bindings
+            .kinde_set_id_token_claim(name, &value.to_string());
+        settle(answer, Binding::IdToken).await.map(drop)
+    }
+
+    async fn set_access_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        let answer = self
+            .bindings
+            .kinde_set_access_token_claim(name, &value.to_string());
+        settle(answer, Binding::AccessToken).await.map(drop)
+    }
+
+    async fn set_m2m_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        let answer = self
+            .bindings
+            .kinde_set_m2m_token_claim(name, &value.to_string());
+        settle(answer, Binding::M2mToken).await.map(drop)
+    }
+
+    async fn id_token_claims(&self) -> Result<Claims> {
+        claims(self.bindings.kinde_id_token_claims(), Binding::IdToken).await
+    }
+
+    async fn access_token_claims(&self) -> Result<Claims> {
+        claims(
+            self.bindings.kinde_access_token_claims(),
+            Binding::AccessToken,
+        )
+        .await
+    }
+
+    async fn m2m_token_claims(&self) -> Result<Claims> {
+        claims(self.bindings.kinde_m2m_token_claims(), Binding::M2mToken).await
+    }
+
+    async fn set_mfa_enforcement_policy(&self, policy: MfaEnforcementPolicy) -> Result<()> {
+        let answer = self
+            .bindings
+            .kinde_set_mfa_enforcement_policy(policy.as_str());
+        settle(answer, Binding::Mfa).await.map(drop)
+    }
+
+    async fn deny_plan_selection(&self, message: &str, details: Option<Value>) -> Result<()> {
+        let details = details.unwrap_or(Value::Null).to_string();
+        let answer = self.bindings.kinde_deny_plan_selection(message, &details);
+        settle(answer, Binding::Plan).await.map(drop)
+    }
+
+    async fn deny_plan_cancellation(&self, message: &str) -> Result<()> {
+        let answer = self.bindings.kinde_deny_plan_cancellation(message);
+        settle(answer, Binding::Plan).await.map(drop)
+    }
+
+    async fn localization(&self, key: &str) -> Result<Option<String>> {
+        let text =
+            settle_string(self.bindings.kinde_localization(key), Binding::Localization).await?;
+        wire::decode_localization(&text).map_err(|e| binding_error(Binding::Localization, e))
+    }
+
+    async fn m2m_token(&self, request: M2mTokenRequest) -> Result<Secret> {
+        let answer = self
+            .bindings
+            .kinde_m2m_token(&wire::encode_m2m_token(&request));
+        let token = settle_string(answer, Binding::Cache).await?;
+        if token.is_empty() {
+            return Err(binding_error(Binding::Cache, "no M2M token was returned"));
+        }
+        Ok(Secret::new(token))
+    }
+}
+
+/// Waits for a `kinde*TokenClaims` answer and decodes it.
+async fn claims(answer: std::result::Result<JsValue, JsValue>, binding: Binding) -> Result<Claims> {
+    let text = settle_string(answer, binding).await?;
+    wire::decode_claims(&text).map_err(|e| binding_error(binding, e))
 }
 
 /// Runs a workflow function: parses the event, runs it, and encodes the outcome as the

@@ -17,11 +17,13 @@
 //! assert_eq!(WORKFLOW_SETTINGS.trigger.as_str(), "user:existing_password_provided");
 //! ```
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
+mod availability;
 mod error;
 pub mod events;
 mod host;
+mod m2m;
 mod secret;
 mod settings;
 pub mod testing;
@@ -31,7 +33,10 @@ pub mod wire;
 pub mod js;
 
 pub use error::{Error, Result};
-pub use host::{ApiRequest, Body, EnvVar, FetchRequest, FetchResponse, Host, LogLevel, Method};
+pub use host::{
+    ApiRequest, Body, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel, Method,
+    MfaEnforcementPolicy,
+};
 /// Declares an `async fn(event, &impl Host) -> Result<T>` as the crate's workflow.
 ///
 /// Settings: `id = "..."` (required), `name = "..."` (defaults to the id),
@@ -40,6 +45,7 @@ pub use host::{ApiRequest, Body, EnvVar, FetchRequest, FetchResponse, Host, LogL
 /// generates a `WORKFLOW_SETTINGS` constant and, on wasm32, the entry point the
 /// generated shim calls.
 pub use kinde_workflow_macros::workflow;
+pub use m2m::M2mTokenRequest;
 pub use secret::{Secret, REDACTED};
 pub use settings::{Binding, FailurePolicy, Trigger, UnknownName, WorkflowSettings};
 

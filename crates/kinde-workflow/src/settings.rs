@@ -24,6 +24,11 @@ macro_rules! string_enum {
             pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)+ }
             }
+
+            /// The Rust variant's name, as written in `#[workflow(...)]`.
+            pub const fn variant_name(self) -> &'static str {
+                match self { $($name::$variant => stringify!($variant),)+ }
+            }
         }
 
         impl fmt::Display for $name {

@@ -22,11 +22,53 @@ use std::task::{Context, Poll, Waker};
 
 use serde_json::Value;
 
-use crate::host::{ApiRequest, EnvVar, FetchRequest, FetchResponse, Host, LogLevel};
-use crate::{Binding, Error, Result, WorkflowSettings};
+use crate::host::{
+    ApiRequest, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel, MfaEnforcementPolicy,
+};
+use crate::{Binding, Error, M2mTokenRequest, Result, Secret, WorkflowSettings};
 
 type FetchHandler = Box<dyn Fn(&FetchRequest) -> Result<FetchResponse>>;
 type ApiHandler = Box<dyn Fn(&ApiRequest) -> Result<Value>>;
+type M2mTokenHandler = Box<dyn Fn(&M2mTokenRequest) -> Result<Secret>>;
+
+/// A token whose custom claims a workflow may set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Token {
+    /// The ID token (`kinde.idToken`).
+    Id,
+    /// The access token (`kinde.accessToken`).
+    Access,
+    /// The M2M token (`kinde.m2mToken`).
+    M2m,
+}
+
+impl Token {
+    /// The binding that exposes the token.
+    pub const fn binding(self) -> Binding {
+        match self {
+            Token::Id => Binding::IdToken,
+            Token::Access => Binding::AccessToken,
+            Token::M2m => Binding::M2mToken,
+        }
+    }
+}
+
+/// A refusal through `kinde.plan`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlanDenial {
+    /// `denySelection(message, details)`
+    Selection {
+        /// Shown to the customer.
+        message: String,
+        /// Passed on as given.
+        details: Option<Value>,
+    },
+    /// `denyCancellation(message)`
+    Cancellation {
+        /// Shown to the customer.
+        message: String,
+    },
+}
 
 /// A host that answers from closures and records every call.
 ///
@@ -39,6 +81,8 @@ pub struct MemoryHost {
     fetch: Option<FetchHandler>,
     secure_fetch: Option<FetchHandler>,
     api: Option<ApiHandler>,
+    m2m_token: Option<M2mTokenHandler>,
+    localization: BTreeMap<String, String>,
     record: RefCell<Record>,
 }
 
@@ -66,6 +110,10 @@ pub enum Call {
 struct Record {
     calls: Vec<Call>,
     logs: Vec<(LogLevel, String)>,
+    claims: BTreeMap<Token, Claims>,
+    mfa_policy: Option<MfaEnforcementPolicy>,
+    plan_denials: Vec<PlanDenial>,
+    m2m_token_requests: Vec<M2mTokenRequest>,
 }
 
 impl MemoryHost {
@@ -117,6 +165,57 @@ impl MemoryHost {
     ) -> Self {
         self.api = Some(Box::new(handler));
         self
+    }
+
+    /// Answers [`Host::m2m_token`] with `handler`.
+    pub fn on_m2m_token(
+        mut self,
+        handler: impl Fn(&M2mTokenRequest) -> Result<Secret> + 'static,
+    ) -> Self {
+        self.m2m_token = Some(Box::new(handler));
+        self
+    }
+
+    /// Starts `token` with a custom claim, as a claim set by an earlier workflow would.
+    pub fn with_claim(self, token: Token, name: &str, value: Value) -> Self {
+        self.record
+            .borrow_mut()
+            .claims
+            .entry(token)
+            .or_default()
+            .insert(name.to_owned(), value);
+        self
+    }
+
+    /// Sets a localised string `kinde.localization.get(key)` answers.
+    pub fn with_localization(mut self, key: &str, value: &str) -> Self {
+        self.localization.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    /// The custom claims of `token` now.
+    pub fn claims(&self, token: Token) -> Claims {
+        self.record
+            .borrow()
+            .claims
+            .get(&token)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The MFA enforcement policy the workflow set last, if any.
+    pub fn mfa_enforcement_policy(&self) -> Option<MfaEnforcementPolicy> {
+        self.record.borrow().mfa_policy
+    }
+
+    /// The plan refusals made, in order.
+    pub fn plan_denials(&self) -> Vec<PlanDenial> {
+        self.record.borrow().plan_denials.clone()
+    }
+
+    /// The M2M token requests made, in order.
+    pub fn m2m_token_requests(&self) -> Vec<M2mTokenRequest> {
+        self.record.borrow().m2m_token_requests.clone()
     }
 
     /// Every call made, in order (logs excluded).
@@ -185,8 +284,9 @@ impl Host for MemoryHost {
     }
 
     async fn management_api(&self, request: ApiRequest) -> Result<Value> {
-        self.check(Binding::Fetch)?;
-        self.check(Binding::Env)?;
+        for binding in [Binding::Fetch, Binding::Env, Binding::Cache, Binding::Url] {
+            self.check(binding)?;
+        }
         self.push(Call::ManagementApi(request.clone()));
         match &self.api {
             Some(handler) => handler(&request),
@@ -218,6 +318,108 @@ impl Host for MemoryHost {
             .logs
             .push((level, message.to_owned()));
     }
+
+    async fn set_id_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        self.set_claim(Token::Id, name, value)
+    }
+
+    async fn set_access_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        self.set_claim(Token::Access, name, value)
+    }
+
+    async fn set_m2m_token_claim(&self, name: &str, value: Value) -> Result<()> {
+        self.set_claim(Token::M2m, name, value)
+    }
+
+    async fn id_token_claims(&self) -> Result<Claims> {
+        self.check(Binding::IdToken)?;
+        Ok(self.claims(Token::Id))
+    }
+
+    async fn access_token_claims(&self) -> Result<Claims> {
+        self.check(Binding::AccessToken)?;
+        Ok(self.claims(Token::Access))
+    }
+
+    async fn m2m_token_claims(&self) -> Result<Claims> {
+        self.check(Binding::M2mToken)?;
+        Ok(self.claims(Token::M2m))
+    }
+
+    async fn set_mfa_enforcement_policy(&self, policy: MfaEnforcementPolicy) -> Result<()> {
+        self.check(Binding::Mfa)?;
+        self.record.borrow_mut().mfa_policy = Some(policy);
+        Ok(())
+    }
+
+    async fn deny_plan_selection(&self, message: &str, details: Option<Value>) -> Result<()> {
+        self.deny_plan(PlanDenial::Selection {
+            message: message.to_owned(),
+            details,
+        })
+    }
+
+    async fn deny_plan_cancellation(&self, message: &str) -> Result<()> {
+        self.deny_plan(PlanDenial::Cancellation {
+            message: message.to_owned(),
+        })
+    }
+
+    async fn localization(&self, key: &str) -> Result<Option<String>> {
+        self.check(Binding::Localization)?;
+        Ok(self.localization.get(key).cloned())
+    }
+
+    async fn m2m_token(&self, request: M2mTokenRequest) -> Result<Secret> {
+        for binding in [Binding::Fetch, Binding::Cache, Binding::Url] {
+            self.check(binding)?;
+        }
+        self.record
+            .borrow_mut()
+            .m2m_token_requests
+            .push(request.clone());
+        match &self.m2m_token {
+            Some(handler) => handler(&request),
+            None => Err(Error::Binding {
+                binding: Binding::Cache,
+                message: "MemoryHost has no M2M token handler".to_owned(),
+            }),
+        }
+    }
+}
+
+impl MemoryHost {
+    fn set_claim(&self, token: Token, name: &str, value: Value) -> Result<()> {
+        self.check(token.binding())?;
+        if name.is_empty() {
+            return Err(Error::Binding {
+                binding: token.binding(),
+                message: "a claim needs a name".to_owned(),
+            });
+        }
+        self.record
+            .borrow_mut()
+            .claims
+            .entry(token)
+            .or_default()
+            .insert(name.to_owned(), value);
+        Ok(())
+    }
+
+    /// Kinde's infrastructure refuses an empty message before calling the binding.
+    fn deny_plan(&self, denial: PlanDenial) -> Result<()> {
+        self.check(Binding::Plan)?;
+        let (PlanDenial::Selection { message, .. } | PlanDenial::Cancellation { message }) =
+            &denial;
+        if message.is_empty() {
+            return Err(Error::Binding {
+                binding: Binding::Plan,
+                message: "a denial needs a message".to_owned(),
+            });
+        }
+        self.record.borrow_mut().plan_denials.push(denial);
+        Ok(())
+    }
 }
 
 /// Runs a future to completion on the current thread.
@@ -241,6 +443,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 mod tests {
     use super::*;
     use crate::{FailurePolicy, Trigger};
+    use serde_json::json;
 
     const SETTINGS: WorkflowSettings = WorkflowSettings {
         id: "t",
@@ -278,5 +481,84 @@ mod tests {
         assert_eq!(host.calls().len(), 2);
         assert_eq!(host.calls()[1], Call::DenyAccess("blocked".into()));
         assert_eq!(host.logs(), vec![(LogLevel::Warn, "careful".to_owned())]);
+    }
+
+    const TOKENS: WorkflowSettings = WorkflowSettings {
+        id: "t",
+        name: "T",
+        trigger: Trigger::TokensGeneration,
+        failure_policy: FailurePolicy::Stop,
+        bindings: &[Binding::AccessToken],
+    };
+
+    #[test]
+    fn claims_are_kept_per_token_and_overwritten_by_name() {
+        let host = MemoryHost::new().with_settings(TOKENS).with_claim(
+            Token::Access,
+            "plan",
+            json!("free"),
+        );
+        block_on(host.set_access_token_claim("plan", json!("pro"))).unwrap();
+        block_on(host.set_access_token_claim("seats", json!(5))).unwrap();
+        let claims = block_on(host.access_token_claims()).unwrap();
+        assert_eq!(Value::Object(claims), json!({"plan": "pro", "seats": 5}));
+        let err = block_on(host.set_id_token_claim("plan", json!("pro"))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "binding `kinde.idToken` is not declared; add `IdToken` to `bindings(...)` in #[workflow]"
+        );
+        assert!(host.claims(Token::Id).is_empty());
+        assert!(block_on(host.set_access_token_claim("", json!(1))).is_err());
+    }
+
+    #[test]
+    fn mfa_plan_and_localization_are_recorded() {
+        let host = MemoryHost::new().with_localization("greeting", "Bonjour");
+        block_on(host.set_mfa_enforcement_policy(MfaEnforcementPolicy::Skip)).unwrap();
+        block_on(host.deny_plan_selection("over quota", Some(json!(["pro"])))).unwrap();
+        block_on(host.deny_plan_cancellation("unpaid invoices")).unwrap();
+        assert_eq!(
+            host.mfa_enforcement_policy(),
+            Some(MfaEnforcementPolicy::Skip)
+        );
+        assert_eq!(
+            host.plan_denials(),
+            vec![
+                PlanDenial::Selection {
+                    message: "over quota".into(),
+                    details: Some(json!(["pro"]))
+                },
+                PlanDenial::Cancellation {
+                    message: "unpaid invoices".into()
+                },
+            ]
+        );
+        assert!(block_on(host.deny_plan_cancellation("")).is_err());
+        assert_eq!(
+            block_on(host.localization("greeting")).unwrap().as_deref(),
+            Some("Bonjour")
+        );
+        assert_eq!(block_on(host.localization("missing")).unwrap(), None);
+    }
+
+    #[test]
+    fn management_api_and_m2m_tokens_need_the_cache_and_url_bindings() {
+        const FETCH_ENV: WorkflowSettings = WorkflowSettings {
+            bindings: &[Binding::Fetch, Binding::Env],
+            ..SETTINGS
+        };
+        let host = MemoryHost::new()
+            .with_settings(FETCH_ENV)
+            .on_m2m_token(|_| Ok(Secret::new("tok")));
+        let err = block_on(host.management_api(ApiRequest::get("users"))).unwrap_err();
+        assert!(err.to_string().contains("`kinde.cache`"), "{err}");
+        let request = M2mTokenRequest::new("https://k", "cid", Secret::new("s"));
+        assert!(block_on(host.m2m_token(request.clone())).is_err());
+
+        let host =
+            MemoryHost::new().on_m2m_token(|r| Ok(Secret::new(format!("tok-{}", r.client_id))));
+        let token = block_on(host.m2m_token(request.clone())).unwrap();
+        assert_eq!(token.expose(), "tok-cid");
+        assert_eq!(host.m2m_token_requests(), vec![request]);
     }
 }

@@ -7,7 +7,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::host::{ApiRequest, Body, EnvVar, FetchRequest, FetchResponse};
+use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest, FetchResponse};
+use crate::M2mTokenRequest;
 
 /// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters.
 pub fn encode_fetch(request: &FetchRequest) -> String {
@@ -95,6 +96,41 @@ pub fn encode_api(request: &ApiRequest) -> String {
     message.to_string()
 }
 
+/// Decodes the shim's answer to `kinde*TokenClaims`: a JSON object, or `null` for none.
+pub fn decode_claims(answer: &str) -> Result<Claims, String> {
+    match serde_json::from_str(answer) {
+        Ok(Value::Object(claims)) => Ok(claims),
+        Ok(Value::Null) => Ok(Claims::new()),
+        Ok(_) => Err("custom claims are not an object".to_owned()),
+        Err(e) => Err(format!("unreadable custom claims: {e}")),
+    }
+}
+
+/// Decodes the shim's answer to `kindeLocalization`: a JSON string, or `null`.
+pub fn decode_localization(answer: &str) -> Result<Option<String>, String> {
+    match serde_json::from_str(answer) {
+        Ok(Value::String(text)) => Ok(Some(text)),
+        Ok(Value::Null) => Ok(None),
+        Ok(_) => Err("localization value is not a string".to_owned()),
+        Err(e) => Err(format!("unreadable localization result: {e}")),
+    }
+}
+
+/// Encodes an M2M token request for the shim's `kindeM2mToken` adapter. The message
+/// holds the client secret: it goes to the shim and nowhere else.
+pub fn encode_m2m_token(request: &M2mTokenRequest) -> String {
+    json!({
+        "cacheKey": request.cache_key,
+        "domain": request.domain,
+        "clientId": request.client_id,
+        "clientSecret": request.client_secret.expose(),
+        "audience": request.audience,
+        "scopes": request.scopes,
+        "skipCache": request.skip_cache,
+    })
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +190,43 @@ mod tests {
         assert_eq!(
             encode_api(&call),
             r#"{"endpoint":"users/1/password","method":"put","params":{"hashed_password":"h"}}"#
+        );
+    }
+
+    #[test]
+    fn claims_answer_decodes_objects_and_null_only() {
+        let claims = decode_claims(r#"{"plan":"pro","n":[1]}"#).unwrap();
+        assert_eq!(claims["plan"], "pro");
+        assert!(decode_claims("null").unwrap().is_empty());
+        assert_eq!(
+            decode_claims("[]").unwrap_err(),
+            "custom claims are not an object"
+        );
+        assert!(decode_claims("{").unwrap_err().starts_with("unreadable"));
+    }
+
+    #[test]
+    fn localization_answer_is_a_string_or_nothing() {
+        assert_eq!(
+            decode_localization(r#""Bonjour""#).unwrap().as_deref(),
+            Some("Bonjour")
+        );
+        assert_eq!(decode_localization("null").unwrap(), None);
+        assert!(decode_localization("3").is_err());
+    }
+
+    #[test]
+    fn m2m_token_request_carries_every_field() {
+        let request = M2mTokenRequest::new("https://k.example", "cid", "sec".into())
+            .audience("https://k.example/api")
+            .scope("read:users")
+            .skip_cache();
+        let encoded: Value = serde_json::from_str(&encode_m2m_token(&request)).unwrap();
+        assert_eq!(
+            encoded,
+            json!({"cacheKey":"m2m:cid","domain":"https://k.example","clientId":"cid",
+                   "clientSecret":"sec","audience":["https://k.example/api"],
+                   "scopes":["read:users"],"skipCache":true})
         );
     }
 }

@@ -245,6 +245,112 @@ async fn widget_and_auth_failures_name_their_bindings() {
     expect_binding_error(err, Binding::Auth, "deny failed");
 }
 
+// ---- token claims, MFA, plan, localization, M2M tokens ----------------------------
+
+#[wasm_bindgen_test]
+async fn claims_travel_as_name_and_json_value() {
+    let fake = Fake::new(json!({
+        "kindeSetIdTokenClaim": answer("value", Value::Null),
+        "kindeSetAccessTokenClaim": answer("promise", Value::Null),
+        "kindeSetM2mTokenClaim": answer("value", Value::Null),
+        "kindeAccessTokenClaims": answer("value", r#"{"plan":"pro"}"#),
+        "kindeIdTokenClaims": answer("later", "null"),
+        "kindeM2mTokenClaims": answer("value", "[1]"),
+    }));
+    let host = fake.host();
+    host.set_id_token_claim("roles", json!(["a", "b"]))
+        .await
+        .unwrap();
+    host.set_access_token_claim("plan", json!("pro"))
+        .await
+        .unwrap();
+    host.set_m2m_token_claim("org", json!({"code": "org_1"}))
+        .await
+        .unwrap();
+    let access = host.access_token_claims().await.unwrap();
+    assert_eq!(Value::Object(access), json!({"plan": "pro"}));
+    assert!(host.id_token_claims().await.unwrap().is_empty());
+    let err = host.m2m_token_claims().await.unwrap_err();
+    expect_binding_error(err, Binding::M2mToken, "custom claims are not an object");
+
+    let calls = fake.calls();
+    let names: Vec<&str> = calls.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "kindeSetIdTokenClaim",
+            "kindeSetAccessTokenClaim",
+            "kindeSetM2mTokenClaim",
+            "kindeAccessTokenClaims",
+            "kindeIdTokenClaims",
+            "kindeM2mTokenClaims",
+        ]
+    );
+    assert_eq!(calls[0]["args"], json!(["roles", r#"["a","b"]"#]));
+    assert_eq!(calls[2]["args"], json!(["org", r#"{"code":"org_1"}"#]));
+    assert_eq!(calls[3]["args"], json!([]));
+}
+
+#[wasm_bindgen_test]
+async fn mfa_and_plan_decisions_reach_js() {
+    let fake = Fake::new(json!({
+        "kindeSetMfaEnforcementPolicy": answer("value", Value::Null),
+        "kindeDenyPlanSelection": answer("promise", Value::Null),
+        "kindeDenyPlanCancellation": answer("throw", "plan binding not available"),
+    }));
+    let host = fake.host();
+    host.set_mfa_enforcement_policy(kinde_workflow::MfaEnforcementPolicy::Skip)
+        .await
+        .unwrap();
+    host.deny_plan_selection("Over quota", Some(json!(["Stay on pro"])))
+        .await
+        .unwrap();
+    host.deny_plan_selection("No", None).await.unwrap();
+    let err = host.deny_plan_cancellation("Unpaid").await.unwrap_err();
+    expect_binding_error(err, Binding::Plan, "plan binding not available");
+
+    let calls = fake.calls();
+    assert_eq!(calls[0]["args"], json!(["skip"]));
+    assert_eq!(
+        calls[1]["args"],
+        json!(["Over quota", r#"["Stay on pro"]"#])
+    );
+    assert_eq!(calls[2]["args"], json!(["No", "null"]));
+    assert_eq!(calls[3]["args"], json!(["Unpaid"]));
+}
+
+#[wasm_bindgen_test]
+async fn localization_and_m2m_token_answers_are_decoded() {
+    let fake = Fake::new(json!({
+        "kindeLocalization": answer("value", r#""Bonjour""#),
+        "kindeM2mToken": answer("promise", "eyJ.token"),
+    }));
+    let host = fake.host();
+    assert_eq!(
+        host.localization("greeting").await.unwrap().as_deref(),
+        Some("Bonjour")
+    );
+    let request = kinde_workflow::M2mTokenRequest::new(
+        "https://k.example",
+        "cid",
+        kinde_workflow::Secret::new("client-secret"),
+    );
+    let token = host.m2m_token(request.clone()).await.unwrap();
+    assert_eq!(token.expose(), "eyJ.token");
+    let calls = fake.calls();
+    assert_eq!(calls[0]["args"], json!(["greeting"]));
+    assert_eq!(calls[1]["args"][0], wire::encode_m2m_token(&request));
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_m2m_token_is_an_error() {
+    let fake = Fake::new(json!({ "kindeM2mToken": answer("value", "") }));
+    let request =
+        kinde_workflow::M2mTokenRequest::new("https://k", "c", kinde_workflow::Secret::new("s"));
+    let err = fake.host().m2m_token(request).await.unwrap_err();
+    expect_binding_error(err, Binding::Cache, "no M2M token was returned");
+}
+
 // ---- thrown and rejected ---------------------------------------------------------
 
 #[wasm_bindgen_test]

@@ -40,7 +40,7 @@ func TestRunResolvedExitsZero(t *testing.T) {
 	env := writeFile(t, "env.json", `{"API_URL":"`+srv.URL+`","API_TOKEN":"tok"}`)
 	event := `{"context":{"auth":{"providedEmail":"a@b.c","password":"p"}}}`
 
-	code, stdout, stderr := runCLI(t, event, "run", "--project", project, "--workflow", "fetchEnv", "--event", "-", "--env", env, "--timeout", "3s")
+	code, stdout, stderr := runCLI(t, event, "run", "--project", project, "--workflow", "fetchEnv", "--event", "-", "--env", env, "--timeout", "3s", "--json")
 
 	if code != exitResolved {
 		t.Fatalf("exit %d, stderr %q, stdout %s", code, stderr, stdout)
@@ -57,7 +57,7 @@ func TestRunResolvedExitsZero(t *testing.T) {
 func TestRunRejectedExitsOne(t *testing.T) {
 	event := writeFile(t, "event.json", `{}`)
 
-	code, stdout, _ := runCLI(t, "", "run", "--project", project, "--workflow", "throws", "--event", event)
+	code, stdout, _ := runCLI(t, "", "run", "--project", project, "--workflow", "throws", "--event", event, "--json")
 
 	if code != exitRejected {
 		t.Fatalf("exit %d, want %d", code, exitRejected)
@@ -85,6 +85,11 @@ func TestUsageAndBundlingErrorsExitTwo(t *testing.T) {
 		{"unknown workflow", []string{"run", "--project", project, "--workflow", "nope", "--event", event}, `no workflow with id "nope"`},
 		{"top-level kinde access", []string{"list", "--project", "../../testdata/toplevel"}, "kinde is not defined"},
 		{"bad event JSON", []string{"run", "--project", project, "--workflow", "throws", "--event", writeFile(t, "bad.json", "{")}, "event is not valid JSON"},
+		{"unknown profile", []string{"run", "--project", project, "--workflow", "throws", "--event", event, "--profile", "loud"}, `unknown profile "loud"`},
+		{"bad route", []string{"run", "--project", project, "--workflow", "throws", "--event", event, "--route", "*.auth0.com"}, "want PATTERN=URL"},
+		{"bad route target", []string{"run", "--project", project, "--workflow", "throws", "--event", event, "--route", "x.com=ftp://h"}, "must be an http(s) base URL"},
+		{"bad env line", []string{"run", "--project", project, "--workflow", "throws", "--event", event, "--env", writeFile(t, "env", "A=1\nnonsense\n")}, "line 2: want KEY=VALUE"},
+		{"bad secure fetch key", []string{"run", "--project", project, "--workflow", "throws", "--event", event, "--secure-fetch-key", "c2hvcnQ="}, "must decode to 32 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,5 +126,58 @@ func TestListPrintsWorkflows(t *testing.T) {
 	}
 	if len(listed) != 6 || triggers["fetchEnv"] != "user:existing_password_provided" || triggers["wasmShim"] != "user:tokens_generation" {
 		t.Errorf("listed = %+v", listed)
+	}
+}
+
+func TestRunPrintsAReadableRecordByDefault(t *testing.T) {
+	event := writeFile(t, "event.json", `{}`)
+
+	code, stdout, _ := runCLI(t, "", "run", "--project", project, "--workflow", "throws", "--event", event, "--no-timings")
+
+	want := "workflow throws (profile minimal-return)\n" +
+		"outcome: rejected Error: legacy provider exploded\n"
+	if code != exitRejected || !strings.HasPrefix(stdout, want) {
+		t.Fatalf("exit %d, stdout:\n%s", code, stdout)
+	}
+	if !strings.Contains(stdout, "logs:\n  [info] about to throw\n") || strings.Contains(stdout, "timings:") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+}
+
+func TestRunJSONWithoutTimingsIsStable(t *testing.T) {
+	srv := emulatortest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"ok":true,"email":"e"}`))
+	})
+	// KEY=VALUE lines; secret: marks API_TOKEN as secret. A route sends the
+	// production host api.legacy.example to the loopback server.
+	env := writeFile(t, "env", "# fixture\nAPI_URL=https://api.legacy.example\nsecret:API_TOKEN=tok-123\n")
+	event := writeFile(t, "event.json", `{"context":{"auth":{"providedEmail":"a@b.c","password":"p4ss"}}}`)
+	args := []string{"run", "--project", project, "--workflow", "fetchEnv", "--event", event, "--env", env,
+		"--route", "api.legacy.example=" + srv.URL, "--profile", "full-return", "--json", "--no-timings"}
+
+	code, first, stderr := runCLI(t, "", args...)
+	if code != exitResolved {
+		t.Fatalf("exit %d: %s%s", code, stderr, first)
+	}
+	_, second, _ := runCLI(t, "", args...)
+	// The loopback port differs between servers but not between these runs.
+	if first != second {
+		t.Errorf("output differs between runs:\n%s\n%s", first, second)
+	}
+	for _, leak := range []string{"tok-123", "p4ss", "timings"} {
+		if strings.Contains(first, leak) {
+			t.Errorf("output contains %q:\n%s", leak, first)
+		}
+	}
+	var rec emulator.RunRecord
+	if err := json.Unmarshal([]byte(first), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Profile != "full-return" || rec.Requests[0].URL != "https://api.legacy.example/check?source=emulator" ||
+		rec.Requests[0].RoutedTo != srv.URL+"/check?source=emulator" || len(srv.Requests()) != 4 {
+		t.Errorf("record = %+v", rec)
+	}
+	if !strings.Contains(first, `"message": "token is secret: true"`) {
+		t.Errorf("secret: prefix did not mark API_TOKEN as secret:\n%s", first)
 	}
 }

@@ -102,10 +102,35 @@ type Call struct {
 	// rather than a function.
 	EntryPoint string
 	// Args are converted with goja's ToValue and passed to the default
+	// export (Execute only).
+	Args []any
+	// Logger receives console output (may be nil; Execute only).
+	Logger Logger
+	// BeforeStep, when set, is called with the step's index as each step
+	// of ExecuteSequence starts (for the first, before VM setup).
+	BeforeStep func(step int)
+}
+
+// Step is one call of the default export in ExecuteSequence.
+type Step struct {
+	// Ctx is what native functions get during this step; when it ends,
+	// the step is interrupted with Cancelled.
+	Ctx context.Context
+	// Args are converted with goja's ToValue and passed to the default
 	// export.
 	Args []any
-	// Logger receives console output (may be nil).
+	// Logger receives this step's console output (may be nil).
 	Logger Logger
+}
+
+// Result is how one step ended: Value is the fulfilled value exported to
+// Go, Err the error text described on Execute.
+type Result struct {
+	Value any
+	Err   error
+	// Duration is the step's wall time (the first step's includes VM
+	// setup and the top level).
+	Duration time.Duration
 }
 
 // Execute runs the bundle in a fresh VM: install the declared bindings
@@ -122,9 +147,70 @@ type Call struct {
 // passes or ctx ends while the Promise is pending, Execute stops waiting and
 // returns TimeExceeded or Cancelled.
 func (rt *Runtime) Execute(ctx context.Context, call Call) (any, error) {
+	results := rt.ExecuteSequence(call, []Step{{Ctx: ctx, Args: call.Args, Logger: call.Logger}})
+	return results[0].Value, results[0].Err
+}
+
+// ExecuteSequence is Execute for several calls in ONE VM: the bindings are
+// installed and the top level runs once, then the default export is
+// called once per step, in order, each waiting for its Promise as Execute
+// does. Kinde uses a fresh VM per execution; this exists to test that
+// state kept between calls (such as a module instance) recovers after a
+// failure. Every step has its own time limit of call.TimeLimit (the
+// first one also covers VM setup and the top level). call.Args and
+// call.Logger are not used. When setup fails, every step reports its
+// error.
+func (rt *Runtime) ExecuteSequence(call Call, steps []Step) []Result {
+	results := make([]Result, len(steps))
+	if len(steps) == 0 {
+		return results
+	}
+	beforeStep := call.BeforeStep
+	if beforeStep == nil {
+		beforeStep = func(int) {}
+	}
+	beforeStep(0)
+	started := time.Now()
+	s := &session{current: steps[0]}
 	vm := goja.New()
-	limit := startTimeLimit(ctx, vm, call.TimeLimit)
-	defer limit.stop()
+	limit := startTimeLimit(steps[0].Ctx, vm, call.TimeLimit)
+	setupErr := rt.setup(vm, call, s)
+	for i, step := range steps {
+		if i > 0 {
+			beforeStep(i)
+			started = time.Now()
+			vm.ClearInterrupt()
+			s.current = step
+			limit = startTimeLimit(step.Ctx, vm, call.TimeLimit)
+		}
+		if setupErr != nil {
+			results[i] = Result{Err: setupErr}
+		} else {
+			results[i] = runStep(vm, call.EntryPoint, step.Args, limit)
+		}
+		limit.stop()
+		results[i].Duration = time.Since(started)
+	}
+	return results
+}
+
+// session is what the functions installed in a sequence's VM consult to
+// find the step in progress.
+type session struct {
+	current Step
+}
+
+func (s *session) context() context.Context { return s.current.Ctx }
+
+// Log forwards console output to the current step's logger.
+func (s *session) Log(level Level, args ...any) {
+	if s.current.Logger != nil {
+		s.current.Logger.Log(level, args...)
+	}
+}
+
+// setup installs the declared bindings and runs the bundle's top level.
+func (rt *Runtime) setup(vm *goja.Runtime, call Call, s *session) error {
 	rt.modules.Enable(vm)
 	vm.SetTimeSource(time.Now)
 
@@ -135,32 +221,36 @@ func (rt *Runtime) Execute(ctx context.Context, call Call) (any, error) {
 	sort.Strings(names)
 	for _, name := range names {
 		if install, ok := builtinBindings[name]; ok {
-			install(vm, call.Logger)
+			install(vm, s)
 		}
 	}
 	for _, name := range names {
-		rt.installNative(ctx, vm, name, call.Bindings[name])
+		rt.installNative(s.context, vm, name, call.Bindings[name])
 	}
 	ensureModuleObject(vm)
 
 	program, err := rt.program(call.Source)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := vm.RunProgram(program); err != nil {
-		return nil, errors.New(err.Error())
+		return errors.New(err.Error())
 	}
+	return nil
+}
 
+// runStep calls the default export once and waits for its Promise.
+func runStep(vm *goja.Runtime, entryPoint string, args []any, limit *timeLimit) Result {
 	var result any
-	err = guard(func() error {
-		promise, err := callDefault(vm, call)
+	err := guard(func() error {
+		promise, err := callDefault(vm, entryPoint, args)
 		if err != nil {
 			return err
 		}
 		result, err = settle(vm, promise, limit)
 		return err
 	})
-	return result, err
+	return Result{Value: result, Err: err}
 }
 
 // program compiles the bundle, or returns the program compiled earlier for
@@ -213,7 +303,7 @@ func moduleExports(vm *goja.Runtime) (*goja.Object, error) {
 }
 
 // callDefault calls the default export and returns the Promise it returned.
-func callDefault(vm *goja.Runtime, call Call) (*goja.Promise, error) {
+func callDefault(vm *goja.Runtime, entryPoint string, callArgs []any) (*goja.Promise, error) {
 	exports, err := moduleExports(vm)
 	if err != nil {
 		return nil, err
@@ -224,16 +314,16 @@ func callDefault(vm *goja.Runtime, call Call) (*goja.Promise, error) {
 	}
 	fn, ok := goja.AssertFunction(exported)
 	if !ok {
-		method := exported.ToObject(vm).Get(call.EntryPoint)
+		method := exported.ToObject(vm).Get(entryPoint)
 		if method == nil {
-			return nil, fmt.Errorf("could not find default exported function %s", call.EntryPoint)
+			return nil, fmt.Errorf("could not find default exported function %s", entryPoint)
 		}
 		if fn, ok = goja.AssertFunction(method); !ok {
-			return nil, fmt.Errorf("the default export's %s is not a function", call.EntryPoint)
+			return nil, fmt.Errorf("the default export's %s is not a function", entryPoint)
 		}
 	}
-	args := make([]goja.Value, len(call.Args))
-	for i, arg := range call.Args {
+	args := make([]goja.Value, len(callArgs))
+	for i, arg := range callArgs {
 		args[i] = vm.ToValue(arg)
 	}
 	returned, err := fn(nil, args...)
@@ -304,12 +394,14 @@ func guard(fn func() error) (err error) {
 type timeLimit struct {
 	fired  chan struct{} // closed after reason is set
 	done   chan struct{} // closed by stop
+	exited chan struct{} // closed when the goroutine returns
 	reason string
 }
 
 func startTimeLimit(ctx context.Context, vm *goja.Runtime, d time.Duration) *timeLimit {
-	limit := &timeLimit{fired: make(chan struct{}), done: make(chan struct{})}
+	limit := &timeLimit{fired: make(chan struct{}), done: make(chan struct{}), exited: make(chan struct{})}
 	go func() {
+		defer close(limit.exited)
 		timer := time.NewTimer(d)
 		defer timer.Stop()
 		select {
@@ -326,7 +418,9 @@ func startTimeLimit(ctx context.Context, vm *goja.Runtime, d time.Duration) *tim
 	return limit
 }
 
-// stop releases the limit's goroutine; it must be called once.
+// stop releases the limit's goroutine and waits for it, so that no
+// interrupt arrives afterwards; it must be called once.
 func (l *timeLimit) stop() {
 	close(l.done)
+	<-l.exited
 }

@@ -18,6 +18,10 @@ use wasm_bindgen::prelude::*;
 const METHODS = [
   "kindeFetch", "kindeSecureFetch", "kindeEnv", "kindeManagementApi",
   "kindeInvalidateFormField", "kindeDenyAccess", "kindeLog", "kindePanic",
+  "kindeSetIdTokenClaim", "kindeSetAccessTokenClaim", "kindeSetM2mTokenClaim",
+  "kindeIdTokenClaims", "kindeAccessTokenClaims", "kindeM2mTokenClaims",
+  "kindeSetMfaEnforcementPolicy", "kindeDenyPlanSelection", "kindeDenyPlanCancellation",
+  "kindeLocalization", "kindeM2mToken",
 ];
 
 export function makeBindings(spec) {

@@ -1,11 +1,16 @@
-//! A new workflow: replace the body with yours.
+//! Runs when a user enters the password of an existing account
+//! (`user:existing_password_provided`).
 
 use kinde_workflow::events::ExistingPasswordProvided;
 use kinde_workflow::{workflow, Host, Result};
 
-/// Logs each sign-in with an existing password.
+/// Logs each sign-in with an existing password (never the password itself).
 #[workflow(id = "myWorkflow", name = "My workflow", bindings(Console))]
 pub async fn my_workflow(event: ExistingPasswordProvided, kinde: &impl Host) -> Result<()> {
-    kinde.info(&format!("sign-in by {}", event.context.auth.provided_email));
+    let auth = &event.context.auth;
+    kinde.info(&format!(
+        "sign-in by {} (already in Kinde: {})",
+        auth.provided_email, auth.has_user_record_in_kinde
+    ));
     Ok(())
 }

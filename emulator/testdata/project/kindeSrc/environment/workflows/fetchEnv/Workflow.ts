@@ -52,7 +52,6 @@ export default async function handle(event: PasswordEvent) {
     checkText: check.text,
     formJson: form.json,
     formText: form.text,
-    missing: missing.value,
-    missingIsSecret: missing.isSecret,
+    missing: missing === undefined ? "undefined" : missing,
   };
 }

@@ -2,7 +2,7 @@
 export const workflowSettings = {
   id: "dotted",
   trigger: "user:tokens_generation",
-  bindings: { "kinde.env.get": {}, "kinde.secureFetch": {} },
+  bindings: { "kinde.env.get": {}, "kinde.secureFetch": {}, "kinde.teleport": {} },
 };
 
 export default async function () {

@@ -1,0 +1,153 @@
+//! A missing or wrong prerequisite stops `cargo kinde build` with one line naming the
+//! tool and the command that installs it, before anything is compiled.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// The workspace's manifests and sources in a temporary directory, with a
+/// `node_modules` the test assembles (empty by default).
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        let repo = repo();
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["Cargo.toml", "Cargo.lock", "kinde.json", "package.json"] {
+            std::fs::copy(repo.join(file), dir.path().join(file)).unwrap();
+        }
+        copy_tree(&repo.join("crates"), &dir.path().join("crates"));
+        std::fs::create_dir(dir.path().join("node_modules")).unwrap();
+        Self { dir }
+    }
+
+    /// Links a package of the repository's `node_modules` into this one.
+    fn link_package(&self, name: &str) {
+        std::os::unix::fs::symlink(
+            repo().join("node_modules").join(name),
+            self.dir.path().join("node_modules").join(name),
+        )
+        .unwrap();
+    }
+
+    /// Writes a file under `node_modules`.
+    fn fake(&self, path: &str, text: &str) {
+        let path = self.dir.path().join("node_modules").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn build(&self, path_var: Option<&Path>) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-kinde"));
+        command
+            .args(["kinde", "build", "--no-report", "--manifest-path"])
+            .arg(self.dir.path().join("Cargo.toml"));
+        if let Some(path) = path_var {
+            command.env("PATH", path);
+        }
+        command.output().unwrap()
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == "kindeSrc" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// Asserts the build failed with exactly one error line, containing `expected`.
+fn assert_one_line_error(out: &Output, expected: &str) {
+    assert!(!out.status.success(), "the build succeeded");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains(expected), "{stderr}");
+}
+
+/// A directory holding links to the tools found on `PATH`, `tools` only.
+fn path_with(tools: &[&str]) -> tempfile::TempDir {
+    let bin = tempfile::tempdir().unwrap();
+    for tool in tools {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .unwrap();
+        let path = String::from_utf8_lossy(&found.stdout).trim().to_owned();
+        assert!(!path.is_empty(), "{tool} is not on PATH");
+        std::os::unix::fs::symlink(path, bin.path().join(tool)).unwrap();
+    }
+    bin
+}
+
+#[test]
+fn missing_node_names_the_install_command() {
+    let workspace = Workspace::new();
+    let bin = path_with(&["cargo", "rustc"]);
+    assert_one_line_error(
+        &workspace.build(Some(bin.path())),
+        "node is not installed: run `scripts/bootstrap` or `apt-get install -y nodejs npm`",
+    );
+}
+
+#[test]
+fn missing_binaryen_names_npm_ci() {
+    let workspace = Workspace::new();
+    workspace.link_package("esbuild");
+    assert_one_line_error(
+        &workspace.build(None),
+        "binaryen (wasm-opt, wasm2js) is not installed: run `npm ci` at the workspace root (or `scripts/bootstrap`)",
+    );
+}
+
+#[test]
+fn an_old_binaryen_is_refused_with_the_minimum_version() {
+    let workspace = Workspace::new();
+    workspace.fake(
+        "binaryen/bin/wasm-opt",
+        "console.log('wasm-opt version 108 (version_108)');\n",
+    );
+    workspace.link_package("esbuild");
+    assert_one_line_error(
+        &workspace.build(None),
+        "binaryen 108 is too old (need >= 116",
+    );
+}
+
+#[test]
+fn another_esbuild_than_kindes_is_refused() {
+    let workspace = Workspace::new();
+    workspace.link_package("binaryen");
+    workspace.fake("esbuild/package.json", r#"{"version": "0.25.0"}"#);
+    assert_one_line_error(
+        &workspace.build(None),
+        "esbuild 0.25.0 is installed but Kinde bundles with 0.24.0",
+    );
+}
+
+#[test]
+fn missing_esbuild_names_npm_ci() {
+    let workspace = Workspace::new();
+    workspace.link_package("binaryen");
+    assert_one_line_error(
+        &workspace.build(None),
+        "esbuild is not installed: run `npm ci` at the workspace root (or `scripts/bootstrap`)",
+    );
+}

@@ -1,0 +1,81 @@
+//! Names from a legacy ID token's claims.
+//!
+//! The token came straight from the provider over HTTPS in answer to this request,
+//! so its signature is not checked: only `given_name` and `family_name` are read, to
+//! fill the new Kinde profile. A token that cannot be read just yields no names.
+
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+use serde_json::Value;
+
+use crate::verdict::Profile;
+
+/// Base64url as JWTs use it (unpadded, but padding is tolerated).
+const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The names in a JWT's payload; empty when the token or a claim is unreadable.
+pub(crate) fn profile_from_id_token(token: Option<&str>) -> Profile {
+    let claims = token.and_then(|token| {
+        let payload = token.split('.').nth(1)?;
+        let bytes = BASE64URL.decode(payload).ok()?;
+        serde_json::from_slice::<Value>(&bytes).ok()
+    });
+    let name = |claim: &str| -> Option<String> {
+        let value = claims.as_ref()?.get(claim)?.as_str()?.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    };
+    Profile {
+        given_name: name("given_name"),
+        family_name: name("family_name"),
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn test_token(claims: &Value) -> String {
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut token = engine.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
+    token.push('.');
+    token.push_str(&engine.encode(claims.to_string()));
+    token.push_str(".c2lnbmF0dXJl");
+    token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_names_and_tolerates_bad_tokens() {
+        let token =
+            test_token(&json!({"given_name": "Ada", "family_name": " Lovelace ", "sub": "x"}));
+        assert_eq!(
+            profile_from_id_token(Some(&token)),
+            Profile {
+                given_name: Some("Ada".into()),
+                family_name: Some("Lovelace".into())
+            }
+        );
+        let only_given = test_token(&json!({"given_name": "Émile", "family_name": 3}));
+        assert_eq!(
+            profile_from_id_token(Some(&only_given))
+                .given_name
+                .as_deref(),
+            Some("Émile")
+        );
+        assert_eq!(profile_from_id_token(Some(&only_given)).family_name, None);
+        for bad in [
+            None,
+            Some(""),
+            Some("a.b.c"),
+            Some("nodots"),
+            Some("x.!!!.y"),
+        ] {
+            assert_eq!(profile_from_id_token(bad), Profile::default(), "{bad:?}");
+        }
+    }
+}
