@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"sort"
@@ -46,6 +47,8 @@ type Workflow struct {
 	Bundle []byte `json:"-"`
 	// BundleHash is esbuild's hash of Bundle.
 	BundleHash string `json:"bundleHash"`
+	// bundleKey is sha256(Bundle), the compiled-program cache key.
+	bundleKey [sha256.Size]byte
 
 	requested map[string]kinderuntime.BindingSettings
 }
@@ -140,6 +143,7 @@ func newWorkflow(found kinderuntime.Workflow) (*Workflow, []string) {
 		Bindings:   map[string]map[string]any{},
 		Bundle:     found.Source,
 		BundleHash: found.Hash,
+		bundleKey:  sha256.Sum256(found.Source),
 		requested:  found.Bindings,
 	}
 	for name, settings := range wf.requested {

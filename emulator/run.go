@@ -46,6 +46,14 @@ type Options struct {
 	// Localization holds the strings kinde.localization.get returns
 	// (missing keys give "").
 	Localization map[string]string
+	// FreshCompile compiles the bundle for this run instead of using the
+	// Project's cache of compiled programs (which Kinde keeps per bundle),
+	// so the run costs what a first execution does.
+	FreshCompile bool
+	// AfterRun, when set, is called as each call ends, while its VM is
+	// still alive (outside the timings); benchmarks measure the memory a
+	// run holds there.
+	AfterRun func()
 }
 
 // Call is one execution in a RunSequence: its event (JSON; empty means
@@ -119,10 +127,17 @@ func (p *Project) RunSequence(ctx context.Context, workflowID string, calls []Ca
 	prepared := time.Since(started)
 	results := p.runtime.ExecuteSequence(kinderuntime.Call{
 		Source:     wf.Bundle,
+		SourceKey:  wf.bundleKey,
 		Bindings:   wf.requested,
 		TimeLimit:  setup.limit,
 		EntryPoint: EntryPoint,
 		BeforeStep: func(i int) { states[i].deadline = time.Now().Add(setup.limit) },
+		AfterStep: func(int) {
+			if opts.AfterRun != nil {
+				opts.AfterRun()
+			}
+		},
+		FreshCompile: opts.FreshCompile,
 	}, steps)
 	records := make([]*RunRecord, len(calls))
 	for i, result := range results {

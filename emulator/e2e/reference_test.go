@@ -14,7 +14,7 @@ import (
 var referenceRoutes = []string{tokenRoute, findUsersRoute, createUserRoute, setPasswordRoute}
 
 // referenceRejection is the reference's message for a wrong password.
-const referenceRejection = "Incorrect email or password"
+const referenceRejection = "Incorrect email or password."
 
 // TestReferenceMigratesOnceUnderEveryProfile is issue 3's acceptance: the
 // TypeScript reference migrates on the first sign-in with exactly the
@@ -32,7 +32,7 @@ func TestReferenceMigratesOnceUnderEveryProfile(t *testing.T) {
 			}})
 			kindeTap, legacyTap := tap(t, kinde.URL), tap(t, legacy.URL)
 			opts := emulator.Options{Profile: profile, Routes: legacyRoutes(kindeTap, legacyTap)}
-			env := withEnv(m2mEnv(), map[string]string{"LEGACY_VALIDATION_URL": legacyURL})
+			env := withEnv(m2mEnv(), map[string]string{"LEGACY_PROVIDER": "generic", "LEGACY_VALIDATION_URL": legacyURL})
 			ada := signIn{email: "ada@example.com", password: "Ada-Legacy-Pass-1"}
 
 			first := run(t, project, referenceWorkflow, ada.event(t), env, opts, "first sign-in")

@@ -1,8 +1,9 @@
 //! `cargo kinde build`: the pipeline from a workflow crate to `kindeSrc`.
 //!
 //! cargo (wasm32, size profile) → wasm-bindgen (bundler glue) → wasm-opt (lower
-//! post-MVP features, -Oz) → wasm2js → esbuild (glue + module into one lazily
-//! instantiated factory) → `Workflow.ts`, `rust-module.js`, `rust-module.d.ts`.
+//! sign-ext and float-to-int, -Oz) → wasm2js (bulk memory kept) → esbuild (glue +
+//! module into one lazily instantiated, minified factory) → `Workflow.ts`,
+//! `rust-module.js`, `rust-module.d.ts`.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -19,8 +20,13 @@ use crate::{check, inputs, report, wasm};
 pub const PROFILE: &str = "kinde";
 
 /// rustc flags for wasm32: wasm2js accepts one table only, so no reference types;
-/// multivalue returns are not lowered by wasm2js either.
-const RUSTFLAGS: &[&str] = &["-Ctarget-feature=-reference-types,-multivalue"];
+/// multivalue returns are not lowered by wasm2js either. The stack is 128 KiB instead
+/// of 1 MiB: every instance allocates its memory, and wasm2js grows memory by copying
+/// it into a new `ArrayBuffer`.
+const RUSTFLAGS: &[&str] = &[
+    "-Ctarget-feature=-reference-types,-multivalue",
+    "-Clink-arg=-zstack-size=131072",
+];
 
 /// binaryen: accept what rustc's std emits, then lower it to MVP for wasm2js.
 const WASM_OPT_FLAGS: &[&str] = &[
@@ -30,10 +36,13 @@ const WASM_OPT_FLAGS: &[&str] = &[
     "--enable-nontrapping-float-to-int",
     "--enable-mutable-globals",
     "--signext-lowering",
-    "--llvm-memory-copy-fill-lowering",
     "--llvm-nontrapping-fptoint-lowering",
     "-Oz",
 ];
+
+/// wasm2js: keep `memory.copy`/`memory.fill`, which it translates to the host's
+/// native `copyWithin`/`fill` (a byte loop in wasm is a slow loop in JS).
+const WASM2JS_FLAGS: &[&str] = &["--enable-bulk-memory", "--enable-bulk-memory-opt", "-Oz"];
 
 /// One workflow written to `kindeSrc`.
 pub struct Built {
@@ -132,65 +141,30 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
         .as_str()
         .context("settings have no id")?
         .to_owned();
+    let short_circuit = wasm::short_circuit_json(&raw)?
+        .map(|json| shim::ShortCircuit::from_json(&json))
+        .transpose()?;
 
     let work = project.work_dir(&krate);
-    let glue_dir = work.join("bindgen");
-    if glue_dir.exists() {
-        std::fs::remove_dir_all(&glue_dir)?;
+    let paths = WorkPaths::new(&work, &krate.lib_name);
+    let key = translation_key(&raw);
+    let key_file = work.join("translation-key");
+    let up_to_date = std::fs::read_to_string(&key_file).is_ok_and(|old| old == key)
+        && [&paths.bg_wasm, &paths.opt_wasm, &paths.factory_body]
+            .iter()
+            .all(|path| path.exists());
+    if !up_to_date {
+        let _ = std::fs::remove_file(&key_file);
+        translate(tools, &raw_wasm, &krate.lib_name, &paths)?;
+        std::fs::write(&key_file, &key)?;
     }
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&raw_wasm)
-        .out_name(&krate.lib_name)
-        .bundler(true)?
-        .typescript(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(&glue_dir)
-        .with_context(|| format!("wasm-bindgen failed on {}", raw_wasm.display()))?;
 
-    let bg_wasm = glue_dir.join(format!("{}_bg.wasm", krate.lib_name));
-    let imports = wasm::imported_functions(&std::fs::read(&bg_wasm)?)?;
+    let imports = wasm::imported_functions(&std::fs::read(&paths.bg_wasm)?)?;
     let adapters = Adapter::used_by(&imports);
     check_declared(&krate, &settings, &adapters)?;
     warn_about_trigger_bindings(&krate, &settings);
-
-    let opt_wasm = work.join("opt.wasm");
-    let mut args: Vec<&OsStr> = vec![bg_wasm.as_os_str()];
-    args.extend(WASM_OPT_FLAGS.iter().map(OsStr::new));
-    args.extend([OsStr::new("-o"), opt_wasm.as_os_str()]);
-    tools.binaryen("wasm-opt", &args)?;
-
-    let module_js = glue_dir.join(format!("{}_bg.wasm.js", krate.lib_name));
-    tools.binaryen(
-        "wasm2js",
-        &[
-            opt_wasm.as_os_str(),
-            OsStr::new("-Oz"),
-            OsStr::new("-o"),
-            module_js.as_os_str(),
-        ],
-    )?;
-
-    let translated = std::fs::read_to_string(&module_js)?;
-    std::fs::write(&module_js, shim::patch_trap(&translated)?)?;
-
-    const ENTRY: &str = "entry.js";
-    std::fs::write(glue_dir.join(ENTRY), shim::entry_js(&krate.lib_name))?;
-    let factory_body = work.join("factory-body.js");
-    tools.esbuild(
-        &glue_dir,
-        &[
-            OsStr::new(ENTRY),
-            OsStr::new("--bundle"),
-            OsStr::new("--format=iife"),
-            OsStr::new("--global-name=__kindeRust"),
-            OsStr::new("--target=es2017"),
-            OsStr::new("--platform=neutral"),
-            OsStr::new("--log-level=warning"),
-            OsStr::new(&format!("--outfile={}", factory_body.display())),
-        ],
-    )?;
-    let factory_body = std::fs::read_to_string(&factory_body)?;
+    let factory_body = std::fs::read_to_string(&paths.factory_body)?;
+    let opt_wasm = paths.opt_wasm;
 
     let hash = inputs::hash(project, &krate)?;
     let generated = Generated {
@@ -198,6 +172,7 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
         inputs_hash: &hash,
         settings: &settings,
         adapters: &adapters,
+        short_circuit: short_circuit.as_ref(),
         factory_body: &factory_body,
     };
     let dir = project.workflows_dir_for(&krate)?.join(&id);
@@ -217,6 +192,95 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
         dir,
         sizes,
     })
+}
+
+/// Files of a crate's work directory that translation writes.
+struct WorkPaths {
+    glue_dir: PathBuf,
+    bg_wasm: PathBuf,
+    opt_wasm: PathBuf,
+    factory_body: PathBuf,
+}
+
+impl WorkPaths {
+    fn new(work: &Path, lib_name: &str) -> Self {
+        let glue_dir = work.join("bindgen");
+        Self {
+            bg_wasm: glue_dir.join(format!("{lib_name}_bg.wasm")),
+            glue_dir,
+            opt_wasm: work.join("opt.wasm"),
+            factory_body: work.join("factory-body.js"),
+        }
+    }
+}
+
+/// Identifies a translation: the `.wasm` cargo wrote and cargo-kinde's own sources
+/// (which hold every flag). A crate whose `.wasm` did not change is not translated
+/// again, so a change to one workflow rebuilds only that one.
+fn translation_key(raw_wasm: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(inputs::SOURCE_HASH.as_bytes());
+    hasher.update(raw_wasm);
+    format!("{:x}", hasher.finalize())
+}
+
+/// wasm-bindgen, wasm-opt, wasm2js (with the trap and data patches) and esbuild: the
+/// `.wasm` cargo wrote becomes `paths.factory_body`.
+fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPaths) -> Result<()> {
+    let glue_dir = &paths.glue_dir;
+    if glue_dir.exists() {
+        std::fs::remove_dir_all(glue_dir)?;
+    }
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(raw_wasm)
+        .out_name(lib_name)
+        .bundler(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(glue_dir)
+        .with_context(|| format!("wasm-bindgen failed on {}", raw_wasm.display()))?;
+
+    let opt_wasm = &paths.opt_wasm;
+    let mut args: Vec<&OsStr> = vec![paths.bg_wasm.as_os_str()];
+    args.extend(WASM_OPT_FLAGS.iter().map(OsStr::new));
+    args.extend([OsStr::new("-o"), opt_wasm.as_os_str()]);
+    tools.binaryen("wasm-opt", &args)?;
+
+    let module_js = glue_dir.join(format!("{lib_name}_bg.wasm.js"));
+    let mut args: Vec<&OsStr> = vec![opt_wasm.as_os_str()];
+    args.extend(WASM2JS_FLAGS.iter().map(OsStr::new));
+    args.extend([OsStr::new("-o"), module_js.as_os_str()]);
+    tools.binaryen("wasm2js", &args)?;
+
+    let translated = std::fs::read_to_string(&module_js)?;
+    let translated = shim::inline_data_segments(&shim::patch_trap(&translated)?)?;
+    std::fs::write(&module_js, translated)?;
+    let glue_js = glue_dir.join(format!("{lib_name}_bg.js"));
+    let glue = std::fs::read_to_string(&glue_js)?;
+    std::fs::write(&glue_js, shim::patch_memory_views(&glue)?)?;
+
+    const ENTRY: &str = "entry.js";
+    std::fs::write(glue_dir.join(ENTRY), shim::entry_js(lib_name))?;
+    let factory_body = &paths.factory_body;
+    tools.esbuild(
+        glue_dir,
+        &[
+            OsStr::new(ENTRY),
+            OsStr::new("--bundle"),
+            OsStr::new("--format=iife"),
+            OsStr::new("--global-name=__kindeRust"),
+            OsStr::new("--target=es2017"),
+            OsStr::new("--platform=neutral"),
+            // Kinde's esbuild keeps identifiers (and its sourcemap embeds this file
+            // again), so shorten them here.
+            OsStr::new("--minify"),
+            OsStr::new("--log-level=warning"),
+            OsStr::new(&format!("--outfile={}", factory_body.display())),
+        ],
+    )?;
+    Ok(())
 }
 
 /// Builds all crates in one cargo invocation (shared dependencies compile once).

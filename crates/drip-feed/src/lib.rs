@@ -172,7 +172,11 @@ pub enum Outcome {
         id = "dripFeedMigration",
         name = "Drip-feed user migration",
         failure_policy = Stop,
-        bindings(Fetch, SecureFetch, Env, Url, Cache, Widget, Console)
+        bindings(Fetch, SecureFetch, Env, Url, Cache, Widget, Console),
+        short_circuit(
+            when = "context.auth.hasUserRecordInKinde",
+            resolve = r#"{"outcome": "already_in_kinde"}"#
+        )
     )
 )]
 #[cfg_attr(
@@ -181,7 +185,11 @@ pub enum Outcome {
         id = "dripFeedMigration",
         name = "Drip-feed user migration",
         failure_policy = Stop,
-        bindings(Fetch, Env, Url, Cache, Widget, Console)
+        bindings(Fetch, Env, Url, Cache, Widget, Console),
+        short_circuit(
+            when = "context.auth.hasUserRecordInKinde",
+            resolve = r#"{"outcome": "already_in_kinde"}"#
+        )
     )
 )]
 pub async fn drip_feed_migration(

@@ -10,7 +10,10 @@
 
 mod support;
 
-use drip_feed::{migrate_with_clock, Outcome, WORKFLOW_SETTINGS};
+use drip_feed::{
+    drip_feed_migration, migrate_with_clock, Outcome, WORKFLOW_SETTINGS, WORKFLOW_SHORT_CIRCUIT,
+};
+use kinde_workflow::events::{Event, ExistingPasswordProvided};
 use kinde_workflow::testing::{block_on, MemoryHost};
 use kinde_workflow::FetchResponse;
 use serde_json::json;
@@ -46,6 +49,24 @@ fn a_user_already_in_kinde_returns_at_once_without_any_call() {
         .unwrap(),
         json!({"outcome": "migrated", "user_id": "kp_1", "created": true})
     );
+}
+
+#[test]
+fn the_shims_short_circuit_gives_what_the_rust_code_gives() {
+    let short_circuit = WORKFLOW_SHORT_CIRCUIT.expect("the early return is declared");
+    let returning = include_str!("../events/returning-user.json");
+    let first = include_str!("../events/first-sign-in.json");
+    let applies = |text: &str| short_circuit.applies_to(&serde_json::from_str(text).unwrap());
+    assert!(applies(returning));
+    assert!(!applies(first));
+
+    // Natively the function still runs for such an event: it must answer alike,
+    // without any call.
+    let host = MemoryHost::new().with_settings(WORKFLOW_SETTINGS);
+    let event = ExistingPasswordProvided::from_json(returning).unwrap();
+    let outcome = block_on(drip_feed_migration(event, &host)).unwrap();
+    assert!(short_circuit.answers(&outcome), "{outcome:?}");
+    assert!(host.calls().is_empty() && host.logs().is_empty());
 }
 
 fn error_for(env: &[(&str, &str)]) -> String {
