@@ -96,7 +96,9 @@ pub(crate) fn query(raw: &str) -> String {
             (encoded_name, encoded_value)
         })
         .collect();
-    pairs.sort();
+    // Unstable is exact here (equal pairs are identical) and shares one sort with
+    // `headers` in the wasm.
+    pairs.sort_unstable();
     let mut out = String::new();
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -128,7 +130,8 @@ pub(crate) fn headers<'a>(
             None => merged.push((name, value)),
         }
     }
-    merged.sort_by(|a, b| a.0.cmp(&b.0));
+    // Names are unique after merging, so sorting the pairs sorts by name.
+    merged.sort_unstable();
     let mut canonical = String::new();
     let mut signed = String::new();
     for (i, (name, value)) in merged.iter().enumerate() {

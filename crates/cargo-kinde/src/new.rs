@@ -52,7 +52,7 @@ pub fn run(cwd: &Path, request: &NewWorkflow) -> Result<Created> {
     let sdk = request
         .sdk
         .clone()
-        .unwrap_or_else(|| default_sdk(&crate_dir));
+        .unwrap_or_else(|| default_sdk(&root, &crate_dir));
     if new_workspace {
         let files = template::repository_files(&names, request.trigger, &sdk, &root);
         write_files(&root, &template::format_rust(files)?)?;
@@ -82,8 +82,14 @@ fn enclosing_workspace(dir: &Path) -> Result<Option<PathBuf>> {
     Ok(None)
 }
 
-/// A path dependency inside the SDK's repository, git everywhere else.
-fn default_sdk(crate_dir: &Path) -> SdkSource {
+/// A path dependency inside the SDK's repository (the workspace holds
+/// `crates/kinde-workflow`, or is where this cargo-kinde was built from), git everywhere
+/// else.
+fn default_sdk(root: &Path, crate_dir: &Path) -> SdkSource {
+    let in_workspace = root.join("crates").join(crate::project::SDK_CRATE);
+    if is_sdk_package(&in_workspace) {
+        return SdkSource::Path(in_workspace);
+    }
     match SdkSource::default_for_this_build() {
         SdkSource::Path(sdk) => {
             let repository = sdk.ancestors().nth(2).unwrap_or(&sdk).to_owned();
@@ -95,6 +101,15 @@ fn default_sdk(crate_dir: &Path) -> SdkSource {
         }
         git => git,
     }
+}
+
+/// Whether `dir` holds the `kinde-workflow` package.
+fn is_sdk_package(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|manifest| {
+        manifest
+            .lines()
+            .any(|line| line.replace(' ', "") == format!("name=\"{}\"", crate::project::SDK_CRATE))
+    })
 }
 
 fn write_files(dir: &Path, files: &[File]) -> Result<()> {
@@ -162,6 +177,39 @@ mod tests {
         assert!(
             again.to_string().ends_with("crates/claims already exists"),
             "{again}"
+        );
+    }
+
+    #[test]
+    fn a_workspace_holding_the_sdk_gets_a_path_dependency_on_it() {
+        let checkout = tempfile::tempdir().unwrap();
+        let root = checkout.path().canonicalize().unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\"]\n",
+        )
+        .unwrap();
+        let sdk = root.join("crates/kinde-workflow");
+        std::fs::create_dir_all(&sdk).unwrap();
+        std::fs::write(
+            sdk.join("Cargo.toml"),
+            "[package]\nname = \"kinde-workflow\"\n",
+        )
+        .unwrap();
+
+        let created = run(
+            &root,
+            &NewWorkflow {
+                name: "greeter".to_owned(),
+                trigger: Trigger::PostAuthentication,
+                sdk: None,
+            },
+        )
+        .unwrap();
+        let manifest = std::fs::read_to_string(created.crate_dir.join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(r#"kinde-workflow = { path = "../kinde-workflow" }"#),
+            "{manifest}"
         );
     }
 

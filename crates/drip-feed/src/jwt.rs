@@ -22,7 +22,10 @@ pub(crate) fn profile_from_id_token(token: Option<&str>) -> Profile {
     let claims = token.and_then(|token| {
         let payload = token.split('.').nth(1)?;
         let bytes = BASE64URL.decode(payload).ok()?;
-        serde_json::from_slice::<Value>(&bytes).ok()
+        // Through `from_str`, like every other parse, so the wasm holds one JSON
+        // reader; a payload that is not UTF-8 is no JSON either.
+        let text = std::str::from_utf8(&bytes).ok()?;
+        serde_json::from_str::<Value>(text).ok()
     });
     let name = |claim: &str| -> Option<String> {
         let value = claims.as_ref()?.get(claim)?.as_str()?.trim();

@@ -6,8 +6,9 @@
 //! lost, the user is looked up again rather than created twice: one run never sends
 //! two `POST user`, and a later run finds what an earlier one created.
 
+use kinde_workflow::wire::object;
 use kinde_workflow::{ApiRequest, Error, Host, Method, Result, Secret};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::answer::{code, parse_thrown_http};
 use crate::verdict::Profile;
@@ -144,10 +145,15 @@ async fn create_user(
     if let Some(family) = &profile.family_name {
         names.insert("family_name".into(), Value::String(family.clone()));
     }
-    let params = json!({
-        "profile": names,
-        "identities": [{"type": "email", "is_verified": true, "details": {"email": email}}],
-    });
+    let identity = object([
+        ("type", Value::from("email")),
+        ("is_verified", Value::Bool(true)),
+        ("details", object([("email", Value::from(email))])),
+    ]);
+    let params = object([
+        ("profile", Value::Object(names)),
+        ("identities", Value::Array(vec![identity])),
+    ]);
     // Not retried blindly: a lost answer may hide a created user.
     let answer = once(
         host,
@@ -181,11 +187,11 @@ async fn set_password(host: &impl Host, user_id: &str, hashed_password: &Secret)
         ApiRequest {
             method: Method::Put,
             endpoint,
-            params: Some(json!({
-                "hashed_password": hashed_password.expose(),
-                "hashing_method": "bcrypt",
-                "is_temporary_password": false,
-            })),
+            params: Some(object([
+                ("hashed_password", Value::from(hashed_password.expose())),
+                ("hashing_method", Value::from("bcrypt")),
+                ("is_temporary_password", Value::Bool(false)),
+            ])),
         },
     )
     .await?

@@ -19,12 +19,12 @@ fn run(args: &[&str], key: Option<&str>, stdin: &str) -> Output {
         command.env("TEST_SECURE_FETCH_KEY", key);
     }
     let mut child = command.spawn().expect("spawn kinde-secure-fetch");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    // A run refused before it reads its input (bad usage, no key) may exit before
+    // the write: its exit code and stderr are what the tests look at.
+    if let Err(err) = written {
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+    }
     child.wait_with_output().unwrap()
 }
 

@@ -169,7 +169,7 @@ impl FetchResponse {
         Self {
             status: Some(status),
             headers: None,
-            text: body.to_string(),
+            text: crate::wire::json_text(&body),
             json: Some(body),
         }
     }

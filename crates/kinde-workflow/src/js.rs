@@ -248,21 +248,21 @@ impl Host for JsHost {
     async fn set_id_token_claim(&self, name: &str, value: Value) -> Result<()> {
         let answer = self
             .bindings
-            .kinde_set_id_token_claim(name, &value.to_string());
+            .kinde_set_id_token_claim(name, &wire::json_text(&value));
         settle(answer, Binding::IdToken).await.map(drop)
     }
 
     async fn set_access_token_claim(&self, name: &str, value: Value) -> Result<()> {
         let answer = self
             .bindings
-            .kinde_set_access_token_claim(name, &value.to_string());
+            .kinde_set_access_token_claim(name, &wire::json_text(&value));
         settle(answer, Binding::AccessToken).await.map(drop)
     }
 
     async fn set_m2m_token_claim(&self, name: &str, value: Value) -> Result<()> {
         let answer = self
             .bindings
-            .kinde_set_m2m_token_claim(name, &value.to_string());
+            .kinde_set_m2m_token_claim(name, &wire::json_text(&value));
         settle(answer, Binding::M2mToken).await.map(drop)
     }
 
@@ -290,7 +290,7 @@ impl Host for JsHost {
     }
 
     async fn deny_plan_selection(&self, message: &str, details: Option<Value>) -> Result<()> {
-        let details = details.unwrap_or(Value::Null).to_string();
+        let details = wire::json_text(&details.unwrap_or(Value::Null));
         let answer = self.bindings.kinde_deny_plan_selection(message, &details);
         settle(answer, Binding::Plan).await.map(drop)
     }

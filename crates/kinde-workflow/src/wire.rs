@@ -5,27 +5,53 @@
 //! field from WASM. Bodies travel as text: JSON is serialized and forms are
 //! URL-encoded here, so no host needs `URLSearchParams` (the `url` binding).
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest, FetchResponse};
 use crate::M2mTokenRequest;
 
+/// Compact JSON text of `value`, the same as `value.to_string()`. Wasm code uses this:
+/// `Value`'s `Display` also carries a pretty printer and a `fmt` adapter, several KB of
+/// wasm for the same text.
+pub fn json_text(value: &Value) -> String {
+    // Cannot fail: a `Value`'s map keys are strings and a `Vec` takes every byte.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// A JSON object of `fields`, like `json!({...})` with the values converted already.
+///
+/// Wasm code builds objects with this: `json!` converts every interpolated value with
+/// `to_value(..).unwrap()`, which keeps a serializer per type and the panic's `Debug`
+/// formatting in the module.
+pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    object_of(&mut fields.into_iter())
+}
+
+/// The body of [`object`], shared by every number of fields.
+fn object_of(fields: &mut dyn Iterator<Item = (&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (key, value) in fields {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
+}
+
 /// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters.
 pub fn encode_fetch(request: &FetchRequest) -> String {
-    let headers: Map<String, Value> = request
-        .headers
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
-    let mut message = json!({
-        "url": request.url,
-        "method": request.method.as_str(),
-        "headers": headers,
-    });
+    // Inserted one by one: collecting into a map sorts first, which costs a whole
+    // stable sort in the wasm. A repeated name keeps its last value either way.
+    let mut headers = Map::new();
+    for (name, value) in &request.headers {
+        headers.insert(name.clone(), Value::String(value.clone()));
+    }
+    let mut message = Map::new();
+    message.insert("url".to_owned(), Value::from(request.url.as_str()));
+    message.insert("method".to_owned(), Value::from(request.method.as_str()));
+    message.insert("headers".to_owned(), Value::Object(headers));
     let body = match &request.body {
         Body::None => None,
         Body::Text(text) => Some(text.clone()),
-        Body::Json(value) => Some(value.to_string()),
+        Body::Json(value) => Some(json_text(value)),
         Body::Form(fields) => Some(
             form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(fields)
@@ -33,9 +59,9 @@ pub fn encode_fetch(request: &FetchRequest) -> String {
         ),
     };
     if let Some(body) = body {
-        message["body"] = Value::String(body);
+        message.insert("body".to_owned(), Value::String(body));
     }
-    message.to_string()
+    json_text(&Value::Object(message))
 }
 
 /// Decodes the shim's answer to a fetch: `{status?, headers?, text, json?}`.
@@ -57,7 +83,7 @@ pub fn decode_fetch(answer: &str) -> Result<FetchResponse, String> {
     let json = object.get("json").filter(|v| !v.is_null()).cloned();
     let text = match object.get("text") {
         Some(Value::String(text)) => text.clone(),
-        _ => json.as_ref().map(Value::to_string).unwrap_or_default(),
+        _ => json.as_ref().map(json_text).unwrap_or_default(),
     };
     Ok(FetchResponse {
         status,
@@ -86,14 +112,19 @@ pub fn decode_env(answer: &str) -> Result<Option<EnvVar>, String> {
 
 /// Encodes a Management API call for the shim's `kindeManagementApi` adapter.
 pub fn encode_api(request: &ApiRequest) -> String {
-    let mut message = json!({
-        "method": request.method.as_str().to_ascii_lowercase(),
-        "endpoint": request.endpoint,
-    });
+    let mut message = Map::new();
+    message.insert(
+        "method".to_owned(),
+        Value::String(request.method.as_str().to_ascii_lowercase()),
+    );
+    message.insert(
+        "endpoint".to_owned(),
+        Value::from(request.endpoint.as_str()),
+    );
     if let Some(params) = &request.params {
-        message["params"] = params.clone();
+        message.insert("params".to_owned(), params.clone());
     }
-    message.to_string()
+    json_text(&Value::Object(message))
 }
 
 /// Decodes the shim's answer to `kinde*TokenClaims`: a JSON object, or `null` for none.
@@ -119,22 +150,40 @@ pub fn decode_localization(answer: &str) -> Result<Option<String>, String> {
 /// Encodes an M2M token request for the shim's `kindeM2mToken` adapter. The message
 /// holds the client secret: it goes to the shim and nowhere else.
 pub fn encode_m2m_token(request: &M2mTokenRequest) -> String {
-    json!({
-        "cacheKey": request.cache_key,
-        "domain": request.domain,
-        "clientId": request.client_id,
-        "clientSecret": request.client_secret.expose(),
-        "audience": request.audience,
-        "scopes": request.scopes,
-        "skipCache": request.skip_cache,
-    })
-    .to_string()
+    json_text(&object([
+        ("cacheKey", Value::from(request.cache_key.as_str())),
+        ("domain", Value::from(request.domain.as_str())),
+        ("clientId", Value::from(request.client_id.as_str())),
+        ("clientSecret", Value::from(request.client_secret.expose())),
+        ("audience", Value::from(request.audience.clone())),
+        ("scopes", Value::from(request.scopes.clone())),
+        ("skipCache", Value::Bool(request.skip_cache)),
+    ]))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::host::Method;
+    use serde_json::json;
+
+    #[test]
+    fn object_matches_json_macro_and_text() {
+        let built = object([
+            ("b", Value::from("x\"y")),
+            ("a", Value::Array(vec![object([("n", Value::Bool(true))])])),
+            ("b", Value::Null),
+            ("c", Value::from(vec!["s".to_owned()])),
+        ]);
+        // A repeated key keeps its last value, as in a map.
+        assert_eq!(built, json!({"a": [{"n": true}], "b": null, "c": ["s"]}));
+        assert_eq!(json_text(&built), built.to_string());
+        assert_eq!(
+            json_text(&built),
+            r#"{"a":[{"n":true}],"b":null,"c":["s"]}"#
+        );
+        assert_eq!(object([]), json!({}));
+    }
 
     #[test]
     fn fetch_request_encodes_every_body_kind() {

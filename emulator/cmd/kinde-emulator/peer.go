@@ -64,8 +64,11 @@ func startKindePeer(event []byte, routes []emulator.Route, env map[string]string
 }
 
 // report prints what the peer holds after the run and any spec violation
-// the workflow's requests caused.
+// the workflow's requests caused; nothing when the workflow never called it.
 func (p *kindePeer) report(w io.Writer) {
+	if len(p.server.Requests()) == 0 {
+		return
+	}
 	users := p.server.Users()
 	fmt.Fprintf(w, "Kinde peer for %s: %d user(s)\n", p.domain, len(users))
 	for _, user := range users {

@@ -32,7 +32,13 @@ func TestKindePeerServesTheEventsDomain(t *testing.T) {
 	if len(secrets) != 1 || secrets[0] != m2mClientSecretVar {
 		t.Fatalf("secret keys = %v, want the M2M secret", secrets)
 	}
-	// The peer answers over loopback: its JWKS is served.
+	var report bytes.Buffer
+	peer.report(&report)
+	if report.Len() != 0 {
+		t.Fatalf("a peer nobody called reported %q", report.String())
+	}
+	// It answers over loopback (its JWKS is served), and once called it
+	// reports what it holds.
 	resp, err := http.Get(peer.server.URL + "/.well-known/jwks.json")
 	if err != nil {
 		t.Fatal(err)
@@ -41,8 +47,6 @@ func TestKindePeerServesTheEventsDomain(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("JWKS answered %d", resp.StatusCode)
 	}
-
-	var report bytes.Buffer
 	peer.report(&report)
 	if !strings.Contains(report.String(), "Kinde peer for https://acme.kinde.com: 0 user(s)") {
 		t.Fatalf("report = %q", report.String())

@@ -4,8 +4,9 @@
 
 use aws_sigv4_signer::{hmac_sha256, sign, AmzDate, Options, Request};
 use base64::Engine;
+use kinde_workflow::wire::object;
 use kinde_workflow::{FetchRequest, Host, Result, Secret};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::{judge, unrecognised, Credentials};
 use crate::answer::{code, reply, Answer};
@@ -126,24 +127,24 @@ pub(crate) async fn check(
     let (target, body) = match &config.admin {
         Some(admin) => (
             "AWSCognitoIdentityProviderService.AdminInitiateAuth",
-            json!({
-                "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-                "ClientId": config.client_id,
-                "UserPoolId": admin.user_pool_id,
-                "AuthParameters": parameters,
-            }),
+            object([
+                ("AuthFlow", Value::from("ADMIN_USER_PASSWORD_AUTH")),
+                ("ClientId", Value::from(config.client_id.as_str())),
+                ("UserPoolId", Value::from(admin.user_pool_id.as_str())),
+                ("AuthParameters", Value::Object(parameters)),
+            ]),
         ),
         None => (
             "AWSCognitoIdentityProviderService.InitiateAuth",
-            json!({
-                "AuthFlow": "USER_PASSWORD_AUTH",
-                "ClientId": config.client_id,
-                "AuthParameters": parameters,
-            }),
+            object([
+                ("AuthFlow", Value::from("USER_PASSWORD_AUTH")),
+                ("ClientId", Value::from(config.client_id.as_str())),
+                ("AuthParameters", Value::Object(parameters)),
+            ]),
         ),
     };
     // The exact bytes sent are the bytes signed.
-    let body = body.to_string();
+    let body = kinde_workflow::wire::json_text(&body);
     let mut url = String::from("https://");
     url.push_str(&config.host);
     url.push('/');

@@ -6,8 +6,9 @@
 //! `locked`, whatever the HTTP status. 429 and 5xx without such a body, and any
 //! other body, are transient.
 
+use kinde_workflow::wire::object;
 use kinde_workflow::{FetchRequest, Host, Result};
-use serde_json::json;
+use serde_json::Value;
 
 use super::{judge, unrecognised, Credentials};
 use crate::answer::{code, reply, Answer};
@@ -41,10 +42,10 @@ pub(crate) async fn check(
     credentials: &Credentials<'_>,
     host: &impl Host,
 ) -> Result<Verdict> {
-    let request = FetchRequest::post(&config.url).json(json!({
-        "email": credentials.email,
-        "password": credentials.password.expose(),
-    }));
+    let request = FetchRequest::post(&config.url).json(object([
+        ("email", Value::from(credentials.email)),
+        ("password", Value::from(credentials.password.expose())),
+    ]));
     let result = if config.secure_fetch {
         host.secure_fetch(request).await
     } else {
