@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -15,15 +16,19 @@ import (
 // reads; crates/ and kindeSrc/ are copied whole, node_modules is linked.
 var workspaceFiles = []string{"Cargo.toml", "Cargo.lock", "kinde.json", "package.json", "package-lock.json"}
 
-// editedSource is the file the one-line change goes to, and editLine the line.
+// The one-line change: a user-facing message in the drip-feed's lib.rs. It
+// changes the compiled code (a data segment), so the whole translation runs
+// again, as after any real edit; a comment or an unused item would leave the
+// .wasm as it was and only measure cargo and the translation cache.
 const (
 	editedSource = "crates/drip-feed/src/lib.rs"
-	editLine     = "#[doc = \"The benchmark's one-line change.\"] pub const BENCH_EDIT: u32 = 1;\n"
+	editFrom     = `"Incorrect email or password."`
+	editTo       = `"Incorrect e-mail or password."`
 )
 
 // buildTimes times `cargo kinde build -p drip-feed` in a scratch copy of the
 // workspace with an empty CARGO_TARGET_DIR (clean), then again after one
-// line is appended to the crate's lib.rs. The repository is never modified.
+// line of the crate's lib.rs changed. The repository is never modified.
 func buildTimes(ctx context.Context, repo string, progress io.Writer) (clean, edited time.Duration, err error) {
 	if repo, err = filepath.Abs(repo); err != nil {
 		return 0, 0, err
@@ -51,19 +56,23 @@ func buildTimes(ctx context.Context, repo string, progress io.Writer) (clean, ed
 	if clean, err = build("clean"); err != nil {
 		return 0, 0, err
 	}
-	source, err := os.OpenFile(filepath.Join(scratch, editedSource), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return 0, 0, err
-	}
-	_, err = source.WriteString(editLine)
-	if closeErr := source.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
+	if err := editOneLine(filepath.Join(scratch, editedSource), editFrom, editTo); err != nil {
 		return 0, 0, err
 	}
 	edited, err = build("after a one-line change")
 	return clean, edited, err
+}
+
+// editOneLine replaces from with to in path; from must be on exactly one line.
+func editOneLine(path, from, to string) error {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if n := strings.Count(string(text), from); n != 1 {
+		return fmt.Errorf("the one-line change needs %s exactly once in %s, found %d", from, path, n)
+	}
+	return os.WriteFile(path, []byte(strings.Replace(string(text), from, to, 1)), 0o644)
 }
 
 // copyWorkspace copies what a build of the workspace needs from repo to dir.

@@ -3,6 +3,7 @@ package bench
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +44,34 @@ func TestCopyWorkspaceLeavesOutTargetAndLinksNodeModules(t *testing.T) {
 	}
 	if link, err := os.Readlink(filepath.Join(dir, "node_modules")); err != nil || link != filepath.Join(repo, "node_modules") {
 		t.Errorf("node_modules link = %q, %v", link, err)
+	}
+}
+
+func TestTheOneLineChangeEditsExactlyOneLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lib.rs")
+	if err := os.WriteFile(path, []byte("a\n"+editFrom+"\nb\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := editOneLine(path, editFrom, editTo); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != "a\n"+editTo+"\nb\n" {
+		t.Fatalf("edited file = %q", got)
+	}
+	// Not found (or found twice): an error, so the benchmark never times a
+	// build that changed nothing.
+	if err := editOneLine(path, editFrom, editTo); err == nil {
+		t.Fatal("a second edit of a line that is gone succeeded")
+	}
+}
+
+func TestTheOneLineChangeTargetsTheDripFeedSource(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "..", editedSource))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(text), editFrom); n != 1 {
+		t.Fatalf("%s holds %s %d times, want once", editedSource, editFrom, n)
 	}
 }

@@ -41,7 +41,7 @@ func TestReferenceGenericProvider(t *testing.T) {
 	}
 	forEachProfile(t, func(t *testing.T, profile emulator.Profile) {
 		provider, _ := startGenericProvider(t, legacyapi.Config{})
-		runReferenceCases(t, profile, provider, cases)
+		runCases(t, referenceImpl, profile, provider, cases)
 	})
 }
 
@@ -67,7 +67,7 @@ func TestReferenceAuth0Provider(t *testing.T) {
 		cases[i].check = withForwardedFor(cases[i].check)
 	}
 	forEachProfile(t, func(t *testing.T, profile emulator.Profile) {
-		runReferenceCases(t, profile, startAuth0Provider(t), cases)
+		runCases(t, referenceImpl, profile, startAuth0Provider(t), cases)
 	})
 }
 
@@ -96,7 +96,7 @@ func TestReferenceCognitoProvider(t *testing.T) {
 			{name: "wrong AWS secret", signIn: cognitoAda, env: map[string]string{"AWS_SECRET_ACCESS_KEY": wrongAWSSecret},
 				want: rustExpectation{providerCalls: 1, errorHas: []string{"Cognito refused the workflow's configuration (SignatureDoesNotMatch): check AWS_REGION"}}},
 		}
-		runReferenceCases(t, profile, provider, cases)
+		runCases(t, referenceImpl, profile, provider, cases)
 	})
 }
 
@@ -117,7 +117,7 @@ func TestReferenceAzureB2CProvider(t *testing.T) {
 			want: rustExpectation{providerCalls: 1, errorHas: []string{"Azure AD B2C refused the workflow's configuration (AADB2C90224): check AZURE_B2C_TENANT"}}},
 	}
 	forEachProfile(t, func(t *testing.T, profile emulator.Profile) {
-		runReferenceCases(t, profile, startB2CProvider(t), cases)
+		runCases(t, referenceImpl, profile, startB2CProvider(t), cases)
 	})
 }
 
@@ -125,41 +125,6 @@ func TestReferenceAzureB2CProvider(t *testing.T) {
 // migration.
 func referenceRefusal(outcome, message string) rustExpectation {
 	return rustExpectation{outcome: outcome, message: message, providerCalls: 1}
-}
-
-// runReferenceCases runs cases of the TypeScript reference one after another
-// against a provider set up once for a profile; each case gets its own Kinde
-// peer and an empty token cache.
-func runReferenceCases(t *testing.T, profile emulator.Profile, provider *legacyProvider, cases []rustCase) {
-	project := referenceProject(t)
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			project.ClearTokenCache()
-			kinde := startKinde(t, kindeapi.Config{})
-			kindeTap := tap(t, kinde.URL)
-			env := withEnv(m2mEnv(), provider.env, c.env)
-			for _, name := range c.unset {
-				delete(env, name)
-			}
-			opts := emulator.Options{Profile: profile, Routes: append([]emulator.Route{kindeTap.Route(kindeHost)}, provider.routes...)}
-			for _, f := range c.faults {
-				provider.inject(f)
-			}
-			before := len(provider.tap.Requests())
-
-			rec := run(t, project, referenceWorkflow, c.signIn.event(t), env, opts, "reference: "+c.name)
-
-			calls := provider.tap.Requests()[before:]
-			if len(calls) != c.want.providerCalls {
-				t.Errorf("the provider got %d requests, want %d", len(calls), c.want.providerCalls)
-			}
-			requireReferenceExpectation(t, rec, kinde, c.signIn.email, c.want)
-			requireOnlyProviderGotPassword(t, c.signIn.password, provider.tap, kindeTap)
-			if c.check != nil {
-				c.check(t, rec, provider, calls)
-			}
-		})
-	}
 }
 
 // requireReferenceExpectation checks outcome, actions and Kinde's state as

@@ -106,7 +106,7 @@ func TestRustAuth0Provider(t *testing.T) {
 		cases[i].check = withForwardedFor(cases[i].check)
 	}
 	forEachProfile(t, func(t *testing.T, profile emulator.Profile) {
-		runRustCases(t, profile, startAuth0Provider(t), cases)
+		runCases(t, rustImpl, profile, startAuth0Provider(t), cases)
 	})
 }
 

@@ -90,7 +90,7 @@ func TestRustAzureB2CProvider(t *testing.T) {
 	cases = append(cases, transientCases(b2cAda, azureb2c.Throttled(1), azureb2c.InternalError(1),
 		rustCase{name: "temporarily unavailable", signIn: b2cAda, faults: []Fault{azureb2c.TemporarilyUnavailable(1)}, want: oneCall(retryLater, retryMessage)})...)
 	forEachProfile(t, func(t *testing.T, profile emulator.Profile) {
-		runRustCases(t, profile, startB2CProvider(t), cases)
+		runCases(t, rustImpl, profile, startB2CProvider(t), cases)
 	})
 }
 

@@ -102,7 +102,7 @@ func TestRustCognitoProvider(t *testing.T) {
 				want: rustExpectation{errorHas: []string{"environment variable `AWS_SECRET_ACCESS_KEY` is not set"}}},
 		}
 		cases = append(cases, transientCases(cognitoAda, cognito.TooManyRequests(1), cognito.InternalError(1))...)
-		runRustCases(t, profile, provider, cases)
+		runCases(t, rustImpl, profile, provider, cases)
 	})
 }
 

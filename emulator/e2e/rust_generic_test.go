@@ -72,7 +72,7 @@ func TestRustGenericProvider(t *testing.T) {
 	cases = append(cases, transientCases(genericAda, legacyapi.RateLimited(1, 30), legacyapi.ServerError(1, http.StatusInternalServerError))...)
 	forEachProfile(t, func(t *testing.T, profile emulator.Profile) {
 		provider, _ := startGenericProvider(t, legacyapi.Config{})
-		runRustCases(t, profile, provider, cases)
+		runCases(t, rustImpl, profile, provider, cases)
 	})
 }
 

@@ -86,10 +86,26 @@ type rustExpectation struct {
 	providerCalls int
 }
 
-// runRustCases runs cases one after another against a provider set up once
-// for a profile; each case gets its own Kinde peer and an empty token cache.
-func runRustCases(t *testing.T, profile emulator.Profile, provider *legacyProvider, cases []rustCase) {
-	project := rustProject(t)
+// implementation is a drip-feed workflow the cases run against: the Rust one
+// or the TypeScript reference.
+type implementation struct {
+	project func(testing.TB) *emulator.Project
+	id      string
+	// label prefixes each run's name in the secrets scan.
+	label string
+	// require checks outcome, actions and Kinde's state.
+	require func(t *testing.T, rec *emulator.RunRecord, kinde *kindeapi.Server, email string, want rustExpectation)
+}
+
+var (
+	rustImpl      = implementation{project: rustProject, id: rustWorkflow, require: requireRustExpectation}
+	referenceImpl = implementation{project: referenceProject, id: referenceWorkflow, label: "reference: ", require: requireReferenceExpectation}
+)
+
+// runCases runs cases one after another against a provider set up once for a
+// profile; each case gets its own Kinde peer and an empty token cache.
+func runCases(t *testing.T, impl implementation, profile emulator.Profile, provider *legacyProvider, cases []rustCase) {
+	project := impl.project(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			project.ClearTokenCache()
@@ -108,13 +124,13 @@ func runRustCases(t *testing.T, profile emulator.Profile, provider *legacyProvid
 			}
 			before := len(provider.tap.Requests())
 
-			rec := run(t, project, rustWorkflow, c.signIn.event(t), env, opts, c.name)
+			rec := run(t, project, impl.id, c.signIn.event(t), env, opts, impl.label+c.name)
 
 			calls := provider.tap.Requests()[before:]
 			if len(calls) != c.want.providerCalls {
 				t.Errorf("the provider got %d requests, want %d", len(calls), c.want.providerCalls)
 			}
-			requireRustExpectation(t, rec, kinde, c.signIn.email, c.want)
+			impl.require(t, rec, kinde, c.signIn.email, c.want)
 			requireOnlyProviderGotPassword(t, c.signIn.password, provider.tap, kindeTap)
 			for _, r := range rec.Requests {
 				if host := hostOf(r.URL); host != kindeHost && !routed(provider.routes, host) {
