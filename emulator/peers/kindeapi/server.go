@@ -327,25 +327,29 @@ func (s *Server) handleAPI(c *call) reply {
 }
 
 // finish writes an answer and records the exchange.
+//
+// The exchange is recorded before the client gets the answer, so a client's
+// next request is always recorded after this one.
 func (s *Server) finish(w http.ResponseWriter, c *call, answer reply, fault FaultKind) {
-	for key, values := range answer.header {
-		w.Header()[key] = values
-	}
-	w.WriteHeader(answer.status)
-	_, _ = w.Write(answer.body)
 	s.record(c, Exchange{
 		Status:       answer.status,
 		ResponseBody: redactBody(answer.header.Get("Content-Type"), answer.body),
 		Fault:        fault,
 	})
+	for key, values := range answer.header {
+		w.Header()[key] = values
+	}
+	w.WriteHeader(answer.status)
+	_, _ = w.Write(answer.body)
 }
 
-// loseAnswer closes the connection without a response.
+// loseAnswer closes the connection without a response (recorded first, as in
+// finish).
 func (s *Server) loseAnswer(w http.ResponseWriter, c *call) {
 	if hijacker, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hijacker.Hijack(); err == nil {
-			_ = conn.Close()
 			s.record(c, Exchange{Status: 0, Fault: LostAnswer})
+			_ = conn.Close()
 			return
 		}
 	}

@@ -121,7 +121,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case fault != nil && fault.DropConnection:
+		// Recorded before the client sees the connection end, so its next
+		// request is recorded after this one.
+		s.store(record)
 		dropConnection(w)
+		return
 	case fault != nil && fault.replaces():
 		for name, values := range fault.Header {
 			w.Header()[name] = values
@@ -131,11 +135,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.handler.ServeHTTP(recorder, r)
 	}
-	if recorder.status == 0 && !(fault != nil && fault.DropConnection) {
+	if recorder.status == 0 {
 		recorder.status = http.StatusOK
 	}
 	record.Status = recorder.status
 	record.ResponseBody = s.redactor.body(recorder.body.Bytes(), recorder.Header().Get("Content-Type"))
+	// net/http sends a buffered answer when the handler returns, so this is
+	// recorded before the client can send its next request.
 	s.store(record)
 }
 
