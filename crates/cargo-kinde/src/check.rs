@@ -44,10 +44,11 @@ pub struct GeneratedHeader {
 
 /// Prints warnings and a summary; exit code 0 when there are no problems, 1 otherwise.
 pub fn run(project: &Project) -> Result<ExitCode> {
-    for warning in trigger_binding_warnings(project, &discover(project)?) {
+    let found = discover(project)?;
+    for warning in trigger_binding_warnings(project, &found) {
         eprintln!("warning: {warning}");
     }
-    let problems = problems(project)?;
+    let problems = problems(project, &found)?;
     if problems.is_empty() {
         eprintln!("kindeSrc is up to date and follows Kinde's sync rules");
         return Ok(ExitCode::SUCCESS);
@@ -59,12 +60,13 @@ pub fn run(project: &Project) -> Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-/// Everything wrong with the project's `kindeSrc`, as readable sentences.
-pub fn problems(project: &Project) -> Result<Vec<String>> {
-    let found = discover(project)?;
+/// Everything wrong with the project's `kindeSrc` (its workflows as [`discover`]
+/// found them), as readable sentences.
+pub fn problems(project: &Project, found: &[FoundWorkflow]) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let mut changed = Vec::new();
-    for krate in project.workflow_crates(&[])? {
+    let crates = project.workflow_crates(&[])?;
+    for krate in &crates {
         let generated: Vec<&FoundWorkflow> = found
             .iter()
             .filter(|w| {
@@ -77,11 +79,11 @@ pub fn problems(project: &Project) -> Result<Vec<String>> {
             [] => problems.push(format!(
                 "crate `{}` has no generated workflow in {}: run `cargo kinde build`",
                 krate.name,
-                relative(&project.root, &project.workflows_dir_for(&krate)?)
+                relative(&project.root, &project.workflows_dir_for(krate)?)
             )),
             [one] => {
                 let header = one.generated.as_ref().expect("filtered on generated");
-                if header.inputs_hash != inputs::hash(project, &krate)? {
+                if header.inputs_hash != inputs::hash(project, krate)? {
                     problems.push(format!(
                         "{} is stale: crate `{}` changed since it was generated; run `cargo kinde build`",
                         relative(&project.root, &one.path),
@@ -97,14 +99,9 @@ pub fn problems(project: &Project) -> Result<Vec<String>> {
             )),
         }
     }
-    let crates: Vec<String> = project
-        .workflow_crates(&[])?
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    for workflow in &found {
+    for workflow in found {
         if let Some(header) = &workflow.generated {
-            if !crates.contains(&header.crate_name) {
+            if !crates.iter().any(|c| c.name == header.crate_name) {
                 problems.push(format!(
                     "{} was generated from crate `{}`, which is no longer in the workspace: delete it",
                     relative(&project.root, &workflow.path),
