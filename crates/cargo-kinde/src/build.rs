@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use crate::project::{Project, WorkflowCrate};
 use crate::shim::{self, Adapter, Generated};
 use crate::toolchain::{Toolchain, WASM_TARGET};
-use crate::{check, inputs, report, wasm};
+use crate::{check, data_segments, inputs, report, wasm};
 
 /// Cargo profile with size-tuned settings (declared in the workspace `Cargo.toml`).
 pub const PROFILE: &str = "kinde";
@@ -37,7 +37,6 @@ const WASM_OPT_FLAGS: &[&str] = &[
     "--enable-mutable-globals",
     "--signext-lowering",
     "--llvm-nontrapping-fptoint-lowering",
-    "-Oz",
 ];
 
 /// wasm2js: keep `memory.copy`/`memory.fill`, which it translates to the host's
@@ -255,7 +254,7 @@ fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPat
     tools.binaryen("wasm2js", &args)?;
 
     let translated = std::fs::read_to_string(&module_js)?;
-    let translated = shim::inline_data_segments(&shim::patch_trap(&translated)?)?;
+    let translated = data_segments::inline(&shim::patch_trap(&translated)?)?;
     std::fs::write(&module_js, translated)?;
     let glue_js = glue_dir.join(format!("{lib_name}_bg.js"));
     let glue = std::fs::read_to_string(&glue_js)?;

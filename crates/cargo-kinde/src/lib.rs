@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod data_segments;
 pub mod inputs;
 pub mod new;
 pub mod project;

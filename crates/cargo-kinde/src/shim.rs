@@ -150,7 +150,7 @@ impl Adapter {
                 "    kindeSecureFetch: (request) => callFetch(kinde.secureFetch, request),\n"
             }
             Adapter::Env => {
-                "    kindeEnv: (name) => then(kinde.env.get(name), (v) => JSON.stringify(v ?? null)),\n"
+                "    kindeEnv: (name) => then(kinde.env.get(name), envAnswer),\n"
             }
             Adapter::ManagementApi => concat!(
                 "    kindeManagementApi: async (request) => {\n",
@@ -403,52 +403,6 @@ pub fn patch_trap(module: &str) -> Result<String> {
     }
 }
 
-/// wasm2js writes each data segment as Base64 decoded by a JS loop at instantiation,
-/// which costs goja ~0.6 µs per byte on every execution; an array literal handed to
-/// the native `Uint8Array.prototype.set` costs ~40 times less. Applied to wasm2js's
-/// output.
-pub fn inline_data_segments(module: &str) -> Result<String> {
-    const CALL: &str = "base64DecodeToExistingUint8Array(bufferView, ";
-    let mut out = String::with_capacity(module.len() * 2);
-    let mut inlined = 0;
-    for line in module.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let Some(args) = trimmed.strip_prefix(CALL) else {
-            out.push_str(line);
-            continue;
-        };
-        let indent = &line[..line.len() - trimmed.len()];
-        let Some((offset, bytes)) = parse_segment(args) else {
-            bail!("wasm2js's data segment has an unexpected shape: is binaryen a different version? ({})", trimmed.chars().take(80).collect::<String>());
-        };
-        let _ = write!(out, "{indent}bufferView.set([");
-        for (i, byte) in bytes.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{byte}");
-        }
-        let _ = writeln!(out, "], {offset});");
-        inlined += 1;
-    }
-    if inlined != module.matches(CALL).count() {
-        bail!("wasm2js's data segments have an unexpected shape: is binaryen a different version?");
-    }
-    Ok(out)
-}
-
-/// Reads `OFFSET, "BASE64");` into the offset and the decoded bytes.
-fn parse_segment(args: &str) -> Option<(u32, Vec<u8>)> {
-    use base64::Engine as _;
-    let (offset, rest) = args.split_once(", \"")?;
-    let encoded = rest.trim_end().strip_suffix("\");")?;
-    let offset = offset.parse().ok()?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .ok()?;
-    Some((offset, bytes))
-}
-
 /// Recognises `if (cachedXMemory0 === null || <detached test>) {` and returns the
 /// indentation and the variable.
 fn cached_view_test(line: &str) -> Option<(&str, &str)> {
@@ -536,6 +490,20 @@ class Utf8Decoder {
   decode(bytes) {
     if (bytes === undefined) return "";
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer || bytes);
+    // The host's native functions do the work: bytes to a Latin-1 string, then UTF-8
+    // by way of `escape`/`decodeURIComponent`, which reject what is not UTF-8.
+    let latin1 = "";
+    for (let i = 0; i < view.length; i += 8192) {
+      latin1 += String.fromCharCode.apply(null, view.subarray(i, i + 8192));
+    }
+    if (!/[\x80-\xff]/.test(latin1)) return latin1;
+    try {
+      return decodeURIComponent(escape(latin1));
+    } catch (_) {
+      return this.decodeByteByByte(view);
+    }
+  }
+  decodeByteByByte(view) {
     let out = "";
     let units = [];
     let i = 0;
@@ -645,6 +613,9 @@ fn workflow_ts(header: &str, generated: &Generated) -> String {
     if uses(Adapter::Fetch) || uses(Adapter::SecureFetch) {
         ts.push_str(FETCH_HELPER);
     }
+    if uses(Adapter::Env) {
+        ts.push_str(ENV_HELPER);
+    }
     if uses(Adapter::ManagementApi) {
         ts.push_str(
             "interface ApiCall {\n  method: \"get\" | \"post\" | \"put\" | \"patch\" | \"delete\";\n  endpoint: string;\n  params?: unknown;\n}\n\n",
@@ -725,7 +696,10 @@ const FETCH_HELPER: &str = r#"interface FetchCall {
   body?: string;
 }
 
-/** Calls `kinde.fetch`/`kinde.secureFetch` and encodes its answer for Rust. */
+/**
+ * Calls `kinde.fetch`/`kinde.secureFetch` and encodes its answer for Rust: a JSON head
+ * `[status, headers, isJson]`, a line break, then the body text as is.
+ */
 function callFetch(fetch: Fetch, request: string): unknown {
   const call = JSON.parse(request) as FetchCall;
   const init: { method: string; headers: Record<string, string>; body?: string } = {
@@ -735,8 +709,28 @@ function callFetch(fetch: Fetch, request: string): unknown {
   if (call.body !== undefined) init.body = call.body;
   return then(fetch(call.url, init), (answer) => {
     const a = (answer ?? {}) as FetchAnswer;
-    return JSON.stringify({ status: a.status, ok: a.ok, headers: a.headers, text: a.text, json: a.json });
+    const isJson = a.json !== undefined && a.json !== null;
+    const text = typeof a.text === "string" ? a.text : isJson ? JSON.stringify(a.json) : "";
+    const headers =
+      a.headers !== null && typeof a.headers === "object"
+        ? Object.entries(a.headers as Record<string, unknown>).map(([name, value]) => [name, String(value)])
+        : null;
+    const status = typeof a.status === "number" ? a.status : null;
+    return JSON.stringify([status, headers, isJson]) + "\n" + text;
   });
+}
+
+"#;
+
+const ENV_HELPER: &str = r#"/**
+ * Encodes an environment variable for Rust: `-` when it is not set, `?` when its value
+ * is not a string, else `0` (plain) or `1` (secret) followed by the value.
+ */
+function envAnswer(found: unknown): string {
+  const v = found as { value?: unknown; isSecret?: unknown } | null | undefined;
+  if (v === null || v === undefined || v.value === null || v.value === undefined) return "-";
+  if (typeof v.value !== "string") return "?";
+  return (v.isSecret === true ? "1" : "0") + v.value;
 }
 
 "#;
@@ -803,20 +797,6 @@ mod tests {
         assert!(patched.contains("{ __kindeOnTrap(); throw new Error('abort'); }"));
         assert!(patch_trap("function wasm2js_trap() {\n}").is_err());
         assert_eq!(patch_trap("var a;").unwrap(), "var a;");
-    }
-
-    #[test]
-    fn data_segments_become_array_literals() {
-        let module = "  function initActiveSegments(imports) {\n    base64DecodeToExistingUint8Array(bufferView, 1048576, \"AAEC/w==\");\n    base64DecodeToExistingUint8Array(bufferView, 7, \"aGk=\");\n  }\n";
-        let inlined = inline_data_segments(module).unwrap();
-        assert_eq!(
-            inlined,
-            "  function initActiveSegments(imports) {\n    bufferView.set([0,1,2,255], 1048576);\n    bufferView.set([104,105], 7);\n  }\n"
-        );
-        let broken = "    base64DecodeToExistingUint8Array(bufferView, 8, \"a!b\");\n";
-        assert!(inline_data_segments(broken).is_err());
-        let elsewhere = "    x = base64DecodeToExistingUint8Array(bufferView, 8, \"aGk=\");\n";
-        assert!(inline_data_segments(elsewhere).is_err());
     }
 
     #[test]

@@ -20,6 +20,8 @@
 #![deny(missing_docs)]
 
 mod availability;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+pub mod bump;
 mod error;
 pub mod events;
 mod host;
@@ -33,16 +35,15 @@ pub mod wire;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 
-/// The global allocator on wasm32 (feature `allocator`, on by default): talc, which
-/// takes less code than std's dlmalloc and fewer steps per allocation, which count
-/// twice once translated to JavaScript.
+/// The global allocator on wasm32 (feature `allocator`, on by default): see
+/// [`bump`].
 #[cfg(all(
     feature = "allocator",
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: bump::BumpAllocator = bump::BumpAllocator::new();
 
 pub use error::{Error, Result};
 pub use host::{

@@ -1,10 +1,17 @@
-//! The JSON messages exchanged with the generated shim's binding adapters.
+//! The messages exchanged with the generated shim's binding adapters.
 //!
 //! One string crosses the Rust/JS boundary each way per binding call; the shim parses
-//! it with the host's native `JSON`, which is cheaper than building JS objects field by
-//! field from WASM. Bodies travel as text: JSON is serialized and forms are
+//! JSON with the host's native `JSON`, which is cheaper than building JS objects field
+//! by field from WASM. Bodies travel as text: JSON is serialized and forms are
 //! URL-encoded here, so no host needs `URLSearchParams` (the `url` binding).
+//!
+//! Messages are written from typed structs and answers read into typed structs, never
+//! through `serde_json::Value` maps: translated to JavaScript, every map node is an
+//! allocation and a tree walk that goja interprets. Answers that carry free text (a
+//! response body, an environment variable) are not JSON at all; see [`decode_fetch`]
+//! and [`decode_env`].
 
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest, FetchResponse};
@@ -36,77 +43,79 @@ fn object_of(fields: &mut dyn Iterator<Item = (&str, Value)>) -> Value {
     Value::Object(map)
 }
 
-/// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters.
+/// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters:
+/// `{url, method, headers, body?}`. A repeated header name keeps its last value.
 pub fn encode_fetch(request: &FetchRequest) -> String {
-    // Inserted one by one: collecting into a map sorts first, which costs a whole
-    // stable sort in the wasm. A repeated name keeps its last value either way.
-    let mut headers = Map::new();
-    for (name, value) in &request.headers {
-        headers.insert(name.clone(), Value::String(value.clone()));
+    #[derive(Serialize)]
+    struct Call<'a> {
+        url: &'a str,
+        method: &'a str,
+        headers: Headers<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        body: Option<std::borrow::Cow<'a, str>>,
     }
-    let mut message = Map::new();
-    message.insert("url".to_owned(), Value::from(request.url.as_str()));
-    message.insert("method".to_owned(), Value::from(request.method.as_str()));
-    message.insert("headers".to_owned(), Value::Object(headers));
+    struct Headers<'a>(&'a [(String, String)]);
+    impl Serialize for Headers<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            // Written in order; the shim's `JSON.parse` keeps a repeated name's last value.
+            serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+        }
+    }
     let body = match &request.body {
         Body::None => None,
-        Body::Text(text) => Some(text.clone()),
-        Body::Json(value) => Some(json_text(value)),
+        Body::Text(text) => Some(text.as_str().into()),
+        Body::Json(value) => Some(json_text(value).into()),
         Body::Form(fields) => Some(
             form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(fields)
-                .finish(),
+                .finish()
+                .into(),
         ),
     };
-    if let Some(body) = body {
-        message.insert("body".to_owned(), Value::String(body));
-    }
-    json_text(&Value::Object(message))
+    let call = Call {
+        url: &request.url,
+        method: request.method.as_str(),
+        headers: Headers(&request.headers),
+        body,
+    };
+    // Cannot fail: every field is a string or a map of strings.
+    serde_json::to_string(&call).unwrap_or_default()
 }
 
-/// Decodes the shim's answer to a fetch: `{status?, headers?, text, json?}`.
+/// Decodes the shim's answer to a fetch: a JSON head `[status, headers, isJson]`, a
+/// line break, then the body text as is (no escaping to undo). `status` may be `null`,
+/// `headers` is `null` or a list of `[name, value]` pairs, and `isJson` says whether
+/// the host read the body as JSON; the text is then parsed here, once, and a text that
+/// is not JSON after all leaves `json` empty.
 pub fn decode_fetch(answer: &str) -> Result<FetchResponse, String> {
-    let value: Value =
-        serde_json::from_str(answer).map_err(|e| format!("unreadable fetch result: {e}"))?;
-    let object = value
-        .as_object()
-        .ok_or_else(|| "fetch result is not an object".to_owned())?;
-    let status = object
-        .get("status")
-        .and_then(Value::as_u64)
-        .and_then(|s| u16::try_from(s).ok());
-    let headers = object.get("headers").and_then(Value::as_object).map(|h| {
-        h.iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-            .collect()
-    });
-    let json = object.get("json").filter(|v| !v.is_null()).cloned();
-    let text = match object.get("text") {
-        Some(Value::String(text)) => text.clone(),
-        _ => json.as_ref().map(json_text).unwrap_or_default(),
+    type Head = (Option<u16>, Option<Vec<(String, String)>>, bool);
+    let (head, text) = answer
+        .split_once('\n')
+        .ok_or_else(|| "fetch result has no head line".to_owned())?;
+    let (status, headers, is_json): Head =
+        serde_json::from_str(head).map_err(|e| format!("unreadable fetch result: {e}"))?;
+    let json = if is_json {
+        serde_json::from_str(text).ok()
+    } else {
+        None
     };
     Ok(FetchResponse {
         status,
         headers,
-        text,
+        text: text.to_owned(),
         json,
     })
 }
 
-/// Decodes the shim's answer to `kindeEnv`: `null` or `{value, isSecret}`.
+/// Decodes the shim's answer to `kindeEnv`: `-` when the variable is not set, `?` when
+/// its value is not a string, else `0` (plain) or `1` (secret) followed by the value.
 pub fn decode_env(answer: &str) -> Result<Option<EnvVar>, String> {
-    let value: Value =
-        serde_json::from_str(answer).map_err(|e| format!("unreadable env result: {e}"))?;
-    match value.get("value") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(EnvVar::new(
-            text.clone(),
-            value
-                .get("isSecret")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-        ))),
-        Some(_) => Err("env value is not a string".to_owned()),
+    match answer.split_at_checked(1) {
+        Some(("-", "")) => Ok(None),
+        Some(("0", value)) => Ok(Some(EnvVar::new(value.to_owned(), false))),
+        Some(("1", value)) => Ok(Some(EnvVar::new(value.to_owned(), true))),
+        Some(("?", "")) => Err("env value is not a string".to_owned()),
+        _ => Err("unreadable env result".to_owned()),
     }
 }
 
@@ -203,30 +212,51 @@ mod tests {
     }
 
     #[test]
+    fn fetch_request_keeps_headers_in_order_and_the_last_repeat() {
+        let request = FetchRequest::get("u")
+            .header("b", "1")
+            .header("a", "2")
+            .header("b", "3");
+        let encoded = encode_fetch(&request);
+        assert_eq!(
+            encoded,
+            r#"{"url":"u","method":"GET","headers":{"b":"1","a":"2","b":"3"}}"#
+        );
+    }
+
+    #[test]
     fn fetch_answer_decodes_with_or_without_status() {
-        let full = decode_fetch(
-            r#"{"status":403,"headers":{"x":"1"},"text":"{\"error\":\"e\"}","json":{"error":"e"}}"#,
-        )
-        .unwrap();
+        let full = decode_fetch("[403,[[\"x\",\"1\"]],true]\n{\"error\":\"e\"}").unwrap();
         assert_eq!(full.status, Some(403));
+        assert_eq!(full.headers, Some(vec![("x".to_owned(), "1".to_owned())]));
+        assert_eq!(full.text, r#"{"error":"e"}"#);
         assert_eq!(full.json.unwrap()["error"], "e");
-        let minimal = decode_fetch(r#"{"json":{"ok":true}}"#).unwrap();
+        let minimal = decode_fetch("[null,null,false]\nline one\nline two").unwrap();
         assert_eq!(minimal.status, None);
-        assert_eq!(minimal.text, r#"{"ok":true}"#);
+        assert_eq!(minimal.text, "line one\nline two");
+        assert!(minimal.json.is_none());
+        assert_eq!(decode_fetch("[null,null,false]\n").unwrap().text, "");
+        assert!(decode_fetch("[200,null,true]\nnot json")
+            .unwrap()
+            .json
+            .is_none());
         assert!(decode_fetch("[1]").is_err());
-        assert!(decode_fetch("nope").is_err());
+        assert!(decode_fetch("nope\n").is_err());
     }
 
     #[test]
     fn env_answer_decodes_missing_and_secret_values() {
-        assert_eq!(decode_env("null").unwrap(), None);
-        assert_eq!(decode_env(r#"{"value":null}"#).unwrap(), None);
-        let var = decode_env(r#"{"value":"s","isSecret":true}"#)
-            .unwrap()
-            .unwrap();
+        assert_eq!(decode_env("-").unwrap(), None);
+        let var = decode_env("1s\n x").unwrap().unwrap();
         assert!(var.is_secret());
-        assert_eq!(var.value(), "s");
-        assert!(decode_env(r#"{"value":3}"#).is_err());
+        assert_eq!(var.value(), "s\n x");
+        let plain = decode_env("0").unwrap().unwrap();
+        assert!(!plain.is_secret());
+        assert_eq!(plain.value(), "");
+        assert_eq!(decode_env("?").unwrap_err(), "env value is not a string");
+        assert!(decode_env("").is_err());
+        assert!(decode_env("x").is_err());
+        assert!(decode_env("-x").is_err());
     }
 
     #[test]

@@ -27,8 +27,7 @@ fn sample_request() -> FetchRequest {
 
 #[wasm_bindgen_test]
 fn fetch_request_reaches_js_exactly_as_encoded() {
-    let answer_json =
-        r#"{"status":201,"headers":{"x-a":"1"},"text":"{\"ok\":true}","json":{"ok":true}}"#;
+    let answer_json = "[201,[[\"x-a\",\"1\"]],true]\n{\"ok\":true}";
     let fake = Fake::new(json!({ "kindeFetch": answer("value", answer_json) }));
     let request = sample_request();
     let response = futures_block_on_ready(fake.host().fetch(request.clone())).unwrap();
@@ -76,7 +75,7 @@ fn futures_block_on_ready<F: std::future::Future>(future: F) -> F::Output {
 
 #[wasm_bindgen_test]
 async fn fetch_answered_by_a_promise_without_status() {
-    let fake = Fake::new(json!({ "kindeFetch": answer("later", r#"{"text":"plain body"}"#) }));
+    let fake = Fake::new(json!({ "kindeFetch": answer("later", "[null,null,false]\nplain body") }));
     let request = FetchRequest::get("https://a.example/");
     let response = fake.host().fetch(request.clone()).await.unwrap();
 
@@ -95,14 +94,14 @@ async fn fetch_answered_by_a_promise_without_status() {
 
 #[wasm_bindgen_test]
 async fn fetch_sends_form_and_text_bodies_as_text() {
-    let fake = Fake::new(json!({ "kindeFetch": answer("promise", r#"{"json":{"n":1}}"#) }));
+    let fake = Fake::new(json!({ "kindeFetch": answer("promise", "[null,null,true]\n{\"n\":1}") }));
     let host = fake.host();
     let form = FetchRequest::post("https://a.example/token").form([("a", "1 2"), ("b", "x&y=z")]);
     let text = FetchRequest::new(Method::Put, "https://a.example/t").text("raw");
     let response = host.fetch(form).await.unwrap();
     host.fetch(text).await.unwrap();
 
-    // Only `json` given: `text` is the JSON re-serialized.
+    // The host gave only `json`: the shim sends it re-serialized as the text.
     assert_eq!(response.text, r#"{"n":1}"#);
     assert_eq!(response.json, Some(json!({"n": 1})));
     let bodies: Vec<Value> = fake
@@ -120,7 +119,7 @@ async fn fetch_sends_form_and_text_bodies_as_text() {
 #[wasm_bindgen_test]
 async fn secure_fetch_uses_its_own_binding() {
     let fake = Fake::new(json!({
-        "kindeSecureFetch": answer("promise", r#"{"status":200,"text":"ok"}"#),
+        "kindeSecureFetch": answer("promise", "[200,null,false]\nok"),
         "kindeFetch": answer("throw", "must not be called"),
     }));
     let request = sample_request();
@@ -136,24 +135,21 @@ async fn secure_fetch_uses_its_own_binding() {
 
 #[wasm_bindgen_test]
 async fn env_present_missing_and_secret() {
-    let present =
-        Fake::new(json!({ "kindeEnv": answer("value", r#"{"value":"v1","isSecret":false}"#) }));
+    let present = Fake::new(json!({ "kindeEnv": answer("value", "0v1") }));
     assert_eq!(
         present.host().env("PLAIN").await.unwrap(),
         Some(EnvVar::new("v1", false))
     );
     assert_eq!(present.only_call("kindeEnv"), vec![json!("PLAIN")]);
 
-    let secret = Fake::new(
-        json!({ "kindeEnv": answer("promise", r#"{"value":"s3cr3t","isSecret":true}"#) }),
-    );
+    let secret = Fake::new(json!({ "kindeEnv": answer("promise", "1s3cr3t") }));
     let var = secret.host().env("API_KEY").await.unwrap().unwrap();
     assert!(var.is_secret());
     assert_eq!(var.value(), "s3cr3t");
     assert!(!format!("{var:?}").contains("s3cr3t"), "{var:?}");
     assert_eq!(secret.only_call("kindeEnv"), vec![json!("API_KEY")]);
 
-    let missing = Fake::new(json!({ "kindeEnv": answer("later", "null") }));
+    let missing = Fake::new(json!({ "kindeEnv": answer("later", "-") }));
     let host = missing.host();
     assert_eq!(host.env("NOPE").await.unwrap(), None);
     let err = host.required_env("NOPE").await.unwrap_err();
@@ -163,7 +159,7 @@ async fn env_present_missing_and_secret() {
 
 #[wasm_bindgen_test]
 async fn required_env_rejects_an_empty_value() {
-    let fake = Fake::new(json!({ "kindeEnv": answer("value", r#"{"value":""}"#) }));
+    let fake = Fake::new(json!({ "kindeEnv": answer("value", "0") }));
     let err = fake.host().required_env("EMPTY").await.unwrap_err();
     assert!(
         matches!(err, Error::MissingEnv { ref name } if name == "EMPTY"),
@@ -457,7 +453,7 @@ async fn a_non_string_answer_is_a_clear_error() {
 async fn a_string_that_is_not_the_expected_json_is_a_clear_error() {
     let fake = Fake::new(json!({
         "kindeFetch": answer("value", "<html>"),
-        "kindeSecureFetch": answer("value", "[1,2]"),
+        "kindeSecureFetch": answer("value", "[1,2]\nbody"),
         "kindeEnv": answer("promise", "{"),
         "kindeManagementApi": answer("value", "nope"),
     }));
@@ -466,22 +462,18 @@ async fn a_string_that_is_not_the_expected_json_is_a_clear_error() {
         .fetch(FetchRequest::get("https://a.example/"))
         .await
         .unwrap_err();
-    expect_binding_error(
-        err,
-        Binding::Fetch,
-        "unreadable fetch result: expected value at line 1 column 1",
-    );
+    expect_binding_error(err, Binding::Fetch, "fetch result has no head line");
     let err = host
         .secure_fetch(FetchRequest::get("https://a.example/"))
         .await
         .unwrap_err();
-    expect_binding_error(err, Binding::SecureFetch, "fetch result is not an object");
-    let err = host.env("X").await.unwrap_err();
     expect_binding_error(
         err,
-        Binding::Env,
-        "unreadable env result: EOF while parsing an object at line 1 column 1",
+        Binding::SecureFetch,
+        "unreadable fetch result: invalid type: integer `2`, expected a sequence at line 1 column 4",
     );
+    let err = host.env("X").await.unwrap_err();
+    expect_binding_error(err, Binding::Env, "unreadable env result");
     let err = host
         .management_api(ApiRequest {
             method: Method::Get,
@@ -499,7 +491,7 @@ async fn a_string_that_is_not_the_expected_json_is_a_clear_error() {
 
 #[wasm_bindgen_test]
 async fn env_value_of_the_wrong_type_is_an_error() {
-    let fake = Fake::new(json!({ "kindeEnv": answer("value", r#"{"value":12}"#) }));
+    let fake = Fake::new(json!({ "kindeEnv": answer("value", "?") }));
     let err = fake.host().env("N").await.unwrap_err();
     expect_binding_error(err, Binding::Env, "env value is not a string");
 }
@@ -567,14 +559,14 @@ async fn lookup(event: ExistingPasswordProvided, kinde: JsHost) -> kinde_workflo
 
 fn lookup_fake(fetch: Value) -> Fake {
     Fake::new(json!({
-        "kindeEnv": answer("promise", r#"{"value":"https://idp.example","isSecret":false}"#),
+        "kindeEnv": answer("promise", "0https://idp.example"),
         "kindeFetch": fetch,
     }))
 }
 
 #[wasm_bindgen_test]
 async fn run_resolves_with_the_workflows_json() {
-    let fake = lookup_fake(answer("later", r#"{"status":200,"json":{"known":true}}"#));
+    let fake = lookup_fake(answer("later", "[200,null,true]\n{\"known\":true}"));
     let outcome = js::run(GOOD_EVENT, fake.bindings.clone(), lookup).await;
     restore_runner_hook();
 
@@ -626,7 +618,7 @@ async fn run_rejects_with_the_workflows_error() {
         Err("`kinde.fetch` failed: connect ECONNREFUSED".to_owned())
     );
 
-    let missing = Fake::new(json!({ "kindeEnv": answer("value", "null") }));
+    let missing = Fake::new(json!({ "kindeEnv": answer("value", "-") }));
     let outcome = js::run(GOOD_EVENT, missing.bindings.clone(), lookup).await;
     restore_runner_hook();
     assert_eq!(

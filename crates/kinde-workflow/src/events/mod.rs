@@ -28,6 +28,8 @@ mod plan;
 mod pre_mfa;
 mod tokens;
 
+mod locate;
+
 pub use authentication::{
     PostAuthentication, PostAuthenticationAuth, PostAuthenticationContext, PreRegistration,
     PreRegistrationContext,
@@ -69,21 +71,22 @@ pub trait Event: DeserializeOwned {
     /// );
     /// ```
     fn from_json(json: &str) -> Result<Self, Error> {
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
+        serde_json::from_str(json).map_err(|err| {
+            let message = strip_position(&err.to_string());
+            if !err.is_data() {
+                return Error::InvalidEvent {
+                    path: ".".to_owned(),
+                    message: format!("not JSON: {message}"),
+                };
+            }
+            let path = locate::path_at(json, locate::offset_of(json, err.line(), err.column()));
             // serde reports a missing field at its parent; name the field itself.
-            let message = inner.to_string();
             match missing_field_name(&message) {
                 Some(field) => Error::InvalidEvent {
-                    path: join_path(&path, field),
+                    path: locate::join(&path, field),
                     message: "missing field".to_owned(),
                 },
-                None => Error::InvalidEvent {
-                    path,
-                    message: strip_position(&message),
-                },
+                None => Error::InvalidEvent { path, message },
             }
         })
     }
@@ -95,15 +98,7 @@ fn missing_field_name(message: &str) -> Option<&str> {
     Some(&rest[..rest.find('`')?])
 }
 
-fn join_path(parent: &str, field: &str) -> String {
-    if parent == "." || parent.is_empty() {
-        field.to_owned()
-    } else {
-        format!("{parent}.{field}")
-    }
-}
-
-/// Drops serde_json's " at line 1 column 42" suffix: the path already says where.
+/// Drops serde_json's " at line 1 column 42" suffix: the event is one line.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_owned(),
