@@ -36,7 +36,7 @@ pub mod wire;
 pub mod js;
 
 /// The global allocator on wasm32 (feature `allocator`, on by default): see
-/// [`bump`].
+/// the `bump` module (wasm32 only).
 #[cfg(all(
     feature = "allocator",
     target_arch = "wasm32",
