@@ -311,6 +311,18 @@ fn rustflags_config(project: &Project) -> String {
     ));
     if let Some(home) = cargo_home() {
         flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+        // Panic locations of dependencies become `/serde_json-1.0.154/src/de.rs`: each
+        // path is data in every instance, and the registry's directory name says nothing.
+        let registries = home.join("registry").join("src");
+        let mut indexes: Vec<PathBuf> = std::fs::read_dir(&registries)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        indexes.sort();
+        for index in indexes {
+            flags.push(format!("--remap-path-prefix={}=", index.display()));
+        }
     }
     let quoted: Vec<String> = flags
         .iter()
