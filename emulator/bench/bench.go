@@ -27,6 +27,9 @@ type Config struct {
 	Warmup int
 	// Build times `cargo kinde build` (clean and after a one-line change).
 	Build bool
+	// Floor measures the smallest workflow in both languages (the Rust
+	// example and its TypeScript twin), Reps and FirstReps runs each.
+	Floor bool
 	// Profile is the kinde.fetch profile of every run.
 	Profile emulator.Profile
 	// Progress receives one line per step (may be nil).
@@ -35,13 +38,13 @@ type Config struct {
 
 // DefaultConfig is the full benchmark.
 func DefaultConfig(repo string) Config {
-	return Config{Repo: repo, Reps: 200, MigrationReps: 50, FirstReps: 20, MemoryReps: 20, Warmup: 5, Build: true}
+	return Config{Repo: repo, Reps: 200, MigrationReps: 50, FirstReps: 20, MemoryReps: 20, Warmup: 5, Build: true, Floor: true}
 }
 
 // QuickConfig is a smoke run (well under a minute, no cargo builds): every
 // row, few repetitions.
 func QuickConfig(repo string) Config {
-	return Config{Repo: repo, Reps: 2, MigrationReps: 2, FirstReps: 2, MemoryReps: 1, Warmup: 1}
+	return Config{Repo: repo, Reps: 2, MigrationReps: 2, FirstReps: 2, MemoryReps: 1, Warmup: 1, Floor: true}
 }
 
 // Run measures everything Config asks for and returns the report. Peers are
@@ -59,6 +62,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	targets, err := loadTargets(cfg.Repo)
 	if err != nil {
 		return nil, err
+	}
+	var floorTargets [2]*target
+	if cfg.Floor {
+		if floorTargets, err = loadFloorTargets(cfg.Repo); err != nil {
+			return nil, err
+		}
 	}
 	providers := make([]*provider, 0, len(cfg.Providers))
 	defer func() {
@@ -80,13 +89,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	defer kinde.Close()
 
-	r := &runner{ctx: ctx, targets: targets, kindeURL: kinde.URL, profile: cfg.Profile}
+	r := &runner{ctx: ctx, targets: targets, floor: floorTargets, kindeURL: kinde.URL, profile: cfg.Profile}
 	report := &Report{
 		Machine: thisMachine(),
 		Settings: fmt.Sprintf("profile %s; %d runs per language (early return, rejected), %d (migration), %d (first execution, sync), %d (memory); %d warm-up runs; times in ms, sizes in KB (1024 B), memory in KB",
 			cfg.Profile.Name(), cfg.Reps, cfg.MigrationReps, cfg.FirstReps, cfg.MemoryReps, cfg.Warmup),
 	}
 	steps := []func(*runner, Config, []*provider, *Report) error{perExecution, firstExecution, sizes, memoryUse}
+	if cfg.Floor {
+		report.Settings += fmt.Sprintf("; floor: %d runs, %d first executions per language", cfg.Reps, cfg.FirstReps)
+		steps = append(steps, floorSection)
+	}
 	for _, step := range steps {
 		if err := step(r, cfg, providers, report); err != nil {
 			return nil, err
@@ -160,12 +173,26 @@ func firstExecution(r *runner, cfg Config, providers []*provider, report *Report
 // sizes reports the bundles as Kinde builds them, with and without the
 // inline source map, raw and gzip.
 func sizes(r *runner, _ Config, _ []*provider, report *Report) error {
+	rows, err := bundleRows("", r.targets)
+	if err != nil {
+		return err
+	}
+	rows[0].Goal = goalAtMost(150, "KB")(rows[0])
+	rows[2].Goal = goalAtMost(500, "KB")(rows[2])
+	report.Rows = append(report.Rows, rows...)
+	return nil
+}
+
+// bundleRows are the size rows of both targets' bundles, their names
+// prefixed with prefix: without source map (raw, gzip), then with Kinde's
+// inline source map (raw, gzip).
+func bundleRows(prefix string, targets [2]*target) ([]Row, error) {
 	var withMap, withMapGzip, noMap, noMapGzip [2][]float64
-	for _, t := range r.targets {
+	for _, t := range targets {
 		bundle := t.bundle()
 		code, err := withoutSourceMap(bundle)
 		if err != nil {
-			return fmt.Errorf("%s bundle: %w", t.lang, err)
+			return nil, fmt.Errorf("%s bundle of %s: %w", t.lang, t.id, err)
 		}
 		for _, s := range []struct {
 			data []byte
@@ -174,20 +201,18 @@ func sizes(r *runner, _ Config, _ []*provider, report *Report) error {
 		}{{bundle, &withMap, &withMapGzip}, {code, &noMap, &noMapGzip}} {
 			gz, err := gzipSize(s.data)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			s.raw[t.lang] = []float64{kb(len(s.data))}
 			s.gz[t.lang] = []float64{kb(gz)}
 		}
 	}
-	noMapRow := row("bundle without source map, raw (KB)", noMap)
-	noMapRow.Goal = goalAtMost(150, "KB")(noMapRow)
-	withMapRow := row("bundle with Kinde's inline source map, raw (KB)", withMap)
-	withMapRow.Goal = goalAtMost(500, "KB")(withMapRow)
-	report.Rows = append(report.Rows,
-		noMapRow, row("bundle without source map, gzip (KB)", noMapGzip),
-		withMapRow, row("bundle with Kinde's inline source map, gzip (KB)", withMapGzip))
-	return nil
+	return []Row{
+		row(prefix+"bundle without source map, raw (KB)", noMap),
+		row(prefix+"bundle without source map, gzip (KB)", noMapGzip),
+		row(prefix+"bundle with Kinde's inline source map, raw (KB)", withMap),
+		row(prefix+"bundle with Kinde's inline source map, gzip (KB)", withMapGzip),
+	}, nil
 }
 
 // memoryUse measures the heap of the first provider's paths.

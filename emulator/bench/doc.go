@@ -13,6 +13,11 @@
 //   - the bundle Kinde builds, raw and gzip, with and without its inline
 //     source map, and the time Kinde's sync spends bundling it;
 //   - the heap an execution holds when it ends, and what it allocates;
+//   - the floor: the smallest useful workflow (the Rust example,
+//     crates/example-workflow, against its twin by hand in TypeScript,
+//     reference/example) per execution, on a first execution and in bundle
+//     size, against a loopback endpoint: what is left of Rust's cost there is
+//     the fixed price of running Rust at all;
 //   - `cargo kinde build -p drip-feed` from clean and after a one-line change
 //     (in a scratch copy of the workspace).
 //

@@ -53,6 +53,8 @@ type memory struct {
 type runner struct {
 	ctx     context.Context
 	targets [2]*target
+	// floor holds the floor workflows (unset when Config.Floor is false).
+	floor [2]*target
 	// kinde is the long-lived Management API peer for paths that do not
 	// migrate (they must not call it).
 	kindeURL string
@@ -97,6 +99,21 @@ func (r *runner) once(lang language, p *provider, pa path, kindeURL string, tune
 // each, interleaved and alternating which goes first, so noise on the
 // machine falls on both alike.
 func (r *runner) timings(p *provider, pa path, warmup, reps int, tune func(*emulator.Options)) ([2][]timing, error) {
+	return interleave(warmup, reps, func(lang language) (*emulator.RunRecord, error) {
+		var rec *emulator.RunRecord
+		err := r.withKinde(pa, func(kindeURL string) error {
+			var err error
+			rec, err = r.once(lang, p, pa, kindeURL, tune)
+			return err
+		})
+		return rec, err
+	})
+}
+
+// interleave calls once for both languages warmup+reps times, alternating
+// which goes first, and keeps the timings of all but the first warmup
+// rounds.
+func interleave(warmup, reps int, once func(lang language) (*emulator.RunRecord, error)) ([2][]timing, error) {
 	var out [2][]timing
 	for i := 0; i < warmup+reps; i++ {
 		order := [2]language{rust, typeScript}
@@ -104,15 +121,12 @@ func (r *runner) timings(p *provider, pa path, warmup, reps int, tune func(*emul
 			order = [2]language{typeScript, rust}
 		}
 		for _, lang := range order {
-			err := r.withKinde(pa, func(kindeURL string) error {
-				rec, err := r.once(lang, p, pa, kindeURL, tune)
-				if err == nil && i >= warmup {
-					out[lang] = append(out[lang], timingOf(rec))
-				}
-				return err
-			})
+			rec, err := once(lang)
 			if err != nil {
 				return out, err
+			}
+			if i >= warmup {
+				out[lang] = append(out[lang], timingOf(rec))
 			}
 		}
 	}

@@ -44,15 +44,23 @@ type target struct {
 // loadTargets loads the repository's kindeSrc (the Rust workflow, built by
 // `cargo kinde build`) and the reference project.
 func loadTargets(repo string) ([2]*target, error) {
-	rustTarget := &target{lang: rust, dir: repo, id: RustWorkflow}
-	tsTarget := &target{lang: typeScript, dir: filepath.Join(repo, referenceDir), id: ReferenceWorkflow}
+	return loadPair(
+		&target{lang: rust, dir: repo, id: RustWorkflow},
+		&target{lang: typeScript, dir: filepath.Join(repo, referenceDir), id: ReferenceWorkflow},
+		"cargo kinde build -p drip-feed",
+	)
+}
+
+// loadPair loads the projects of a Rust workflow and its TypeScript twin;
+// build is the command that builds the Rust one, named when it is missing.
+func loadPair(rustTarget, tsTarget *target, build string) ([2]*target, error) {
 	for _, t := range []*target{rustTarget, tsTarget} {
 		project, err := emulator.Load(t.dir)
 		if err != nil {
 			return [2]*target{}, err
 		}
 		if _, ok := project.Workflow(t.id); !ok {
-			return [2]*target{}, fmt.Errorf("%s has no workflow %q (for the Rust one, run `cargo kinde build -p drip-feed`)", t.dir, t.id)
+			return [2]*target{}, fmt.Errorf("%s has no workflow %q (for the Rust one, run `%s`)", t.dir, t.id, build)
 		}
 		t.project = project
 	}

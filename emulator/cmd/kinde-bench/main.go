@@ -1,6 +1,7 @@
 // Command kinde-bench measures the Rust drip-feed workflow against the
-// TypeScript reference in the emulated Kinde runtime and prints one table,
-// side by side, with ratios (see package bench and BENCHMARKS.md).
+// TypeScript reference in the emulated Kinde runtime, and the floor (the
+// Rust example against its TypeScript twin), and prints one table, side by
+// side, with ratios (see package bench and BENCHMARKS.md).
 //
 //	go run ./cmd/kinde-bench --project ..            # the full run (minutes)
 //	go run ./cmd/kinde-bench --project .. --quick    # a smoke run (no cargo builds)
@@ -30,7 +31,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("kinde-bench", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	project := flags.String("project", "..", "repository root (kindeSrc with the built Rust workflow, reference/ with the TypeScript one)")
+	project := flags.String("project", "..", "repository root (kindeSrc with the built Rust workflow, reference/ with the TypeScript one; for the floor, crates/example-workflow and reference/example)")
 	quick := flags.Bool("quick", false, "smoke run: few repetitions, no cargo builds")
 	reps := flags.Int("reps", 0, "runs per language of the early return and the rejected password (default 200; --quick 2)")
 	migrationReps := flags.Int("migration-reps", 0, "runs per language of the full migration (default 50; --quick 2)")
@@ -38,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	memoryReps := flags.Int("memory-reps", 0, "memory measurements per path and language (default 20; --quick 1)")
 	warmup := flags.Int("warmup", -1, "unmeasured runs per language before each series (default 5; --quick 1)")
 	noBuild := flags.Bool("no-build", false, "skip timing cargo kinde build")
+	noFloor := flags.Bool("no-floor", false, "skip the floor (the smallest workflow: the Rust example against its TypeScript twin)")
 	providers := flags.String("providers", strings.Join(bench.Providers, ","), "comma-separated LEGACY_PROVIDER values to measure")
 	profileName := flags.String("profile", emulator.Profile{}.Name(), "kinde.fetch profile of every run")
 	asJSON := flags.Bool("json", false, "print the report as JSON instead of a table")
@@ -69,6 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.Warmup = *warmup
 	}
 	cfg.Build = cfg.Build && !*noBuild
+	cfg.Floor = cfg.Floor && !*noFloor
 	cfg.Providers = strings.Split(*providers, ",")
 	cfg.Profile = profile
 	cfg.Progress = stderr

@@ -63,7 +63,8 @@ func TestQuickRunPrintsEveryRow(t *testing.T) {
 }
 
 // expectedRows are the row names of a --quick run: every path and provider,
-// the first execution, bundling, sizes and memory (no cargo builds).
+// the first execution, bundling, sizes, memory and the floor (no cargo
+// builds).
 func expectedRows() []string {
 	var names []string
 	for _, path := range []string{"early return", "rejected password", "full migration"} {
@@ -78,6 +79,11 @@ func expectedRows() []string {
 		"memory, early return, generic: heap held at the end (KB)", "memory, early return, generic: allocated (KB)",
 		"memory, rejected password, generic: heap held at the end (KB)", "memory, rejected password, generic: allocated (KB)",
 		"memory, full migration, generic: heap held at the end (KB)")
+	floor := "floor (smallest workflow: 2 env reads, 1 fetch, 2 logs)"
+	floorFirst := floor + ", first execution (compile + instantiate + run)"
+	names = append(names, floor+": total (ms)", floor+": own time (ms)", floorFirst+": total (ms)", floorFirst+": own time (ms)",
+		floor+": bundle without source map, raw (KB)", floor+": bundle without source map, gzip (KB)",
+		floor+": bundle with Kinde's inline source map, raw (KB)", floor+": bundle with Kinde's inline source map, gzip (KB)")
 	return names
 }
 
@@ -86,6 +92,21 @@ func requireNumber(t *testing.T, what, cell, suffix string) {
 	t.Helper()
 	if _, err := strconv.ParseFloat(strings.TrimSuffix(cell, suffix), 64); err != nil {
 		t.Errorf("%s = %q, not a number", what, cell)
+	}
+}
+
+func TestNoFloorLeavesOutTheFloorRows(t *testing.T) {
+	repo := emulatortest.RepoRoot(t)
+	var stdout, stderr bytes.Buffer
+	args := []string{"--project", repo, "--quick", "--no-floor", "--providers", "generic", "--reps", "1", "--migration-reps", "1", "--first-reps", "1", "--warmup", "0"}
+	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("kinde-bench %q exited %d:\n%s", args, code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "| early return, generic: total (ms) |") {
+		t.Fatalf("no per-execution rows in:\n%s", stdout.String())
+	}
+	if strings.Contains(stdout.String(), "floor") {
+		t.Errorf("--no-floor printed the floor:\n%s", stdout.String())
 	}
 }
 
