@@ -1,9 +1,9 @@
 //! `cargo kinde build`: the pipeline from a workflow crate to `kindeSrc`.
 //!
 //! cargo (wasm32, size profile) → wasm-bindgen (bundler glue) → wasm-opt (lower
-//! sign-ext and float-to-int, -Oz) → wasm2js (bulk memory kept) → esbuild (glue +
-//! module into one lazily instantiated, minified factory) → `Workflow.ts`,
-//! `rust-module.js`, `rust-module.d.ts`.
+//! sign-ext and float-to-int) → wasm2js -Oz (bulk memory kept) → patches (traps,
+//! data segments, rotations) → esbuild (glue + module into one lazily instantiated,
+//! minified factory) → `Workflow.ts`, `rust-module.js`, `rust-module.d.ts`.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use crate::project::{Project, WorkflowCrate};
 use crate::shim::{self, Adapter, Generated};
 use crate::toolchain::{Toolchain, WASM_TARGET};
-use crate::{check, data_segments, inputs, report, wasm};
+use crate::{check, data_segments, inputs, report, rotations, wasm};
 
 /// Cargo profile with size-tuned settings (declared in the workspace `Cargo.toml`).
 pub const PROFILE: &str = "kinde";
@@ -254,7 +254,7 @@ fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPat
     tools.binaryen("wasm2js", &args)?;
 
     let translated = std::fs::read_to_string(&module_js)?;
-    let translated = data_segments::inline(&shim::patch_trap(&translated)?)?;
+    let translated = rotations::inline(&data_segments::inline(&shim::patch_trap(&translated)?)?);
     std::fs::write(&module_js, translated)?;
     let glue_js = glue_dir.join(format!("{lib_name}_bg.js"));
     let glue = std::fs::read_to_string(&glue_js)?;

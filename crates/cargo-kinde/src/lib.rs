@@ -9,6 +9,7 @@ pub mod inputs;
 pub mod new;
 pub mod project;
 pub mod report;
+pub mod rotations;
 pub mod run;
 pub mod shim;
 pub mod template;
