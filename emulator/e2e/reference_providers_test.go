@@ -19,7 +19,7 @@ import (
 // benchmark compares like with like: a verified password migrates with the
 // exact Kinde state, a wrong one is refused with the generic message, an
 // outage asks the user to retry. Cases reuse the Rust tests' peers, accounts
-// and expectations (rustCase); only the Kinde calls differ (referenceRoutes:
+// and expectations (rustCase); only the Kinde calls differ (migrationRoutes:
 // the reference makes one createKindeAPI client per run).
 
 // TestReferenceGenericProvider runs the reference against the generic
@@ -138,8 +138,8 @@ func requireReferenceExpectation(t *testing.T, rec *emulator.RunRecord, kinde *k
 	user := requireMigrated(t, kinde, email, want.given, want.family)
 	requireOutcome(t, rec, fmt.Sprintf(`{"outcome":"migrated","user_id":%q,"created":%v}`, user.ID, want.created))
 	requireFieldMessages(t, rec)
-	if got := kindeRoutes(kinde); !equalStrings(got, referenceRoutes) {
-		t.Errorf("Kinde calls = %q, want %q", got, referenceRoutes)
+	if got := kindeRoutes(kinde); !equalStrings(got, migrationRoutes) {
+		t.Errorf("Kinde calls = %q, want %q", got, migrationRoutes)
 	}
 	if user.PasswordSets != 1 {
 		t.Errorf("password set %d times, want 1", user.PasswordSets)

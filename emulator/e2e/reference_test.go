@@ -8,11 +8,6 @@ import (
 	"kindewasm/emulator/peers/legacyapi"
 )
 
-// referenceRoutes is what the TypeScript reference sends to Kinde for a
-// new user: it makes one createKindeAPI client, so it asks for the token
-// once and never looks it up in the cache again.
-var referenceRoutes = []string{tokenRoute, findUsersRoute, createUserRoute, setPasswordRoute}
-
 // referenceRejection is the reference's message for a wrong password.
 const referenceRejection = "Incorrect email or password."
 
@@ -40,8 +35,8 @@ func TestReferenceMigratesOnceUnderEveryProfile(t *testing.T) {
 				t.Fatalf("first sign-in %s: %s", first.Outcome.Status, first.Outcome.Stack)
 			}
 			requireFieldMessages(t, first)
-			if got := kindeRoutes(kinde); !equalStrings(got, referenceRoutes) {
-				t.Fatalf("Kinde calls = %q, want %q", got, referenceRoutes)
+			if got := kindeRoutes(kinde); !equalStrings(got, migrationRoutes) {
+				t.Fatalf("Kinde calls = %q, want %q", got, migrationRoutes)
 			}
 			calls := kinde.Requests()
 			if calls[1].Query != "email=ada%40example.com" {
@@ -69,8 +64,8 @@ func TestReferenceMigratesOnceUnderEveryProfile(t *testing.T) {
 			if second.Outcome.Status != emulator.StatusResolved || len(second.Requests) != 0 || len(second.Actions) != 0 {
 				t.Errorf("second sign-in: %s, %d requests, %d actions", second.Outcome.Status, len(second.Requests), len(second.Actions))
 			}
-			if n := len(kinde.Requests()); n != len(referenceRoutes) {
-				t.Errorf("Kinde got %d requests after the second sign-in, want %d", n, len(referenceRoutes))
+			if n := len(kinde.Requests()); n != len(migrationRoutes) {
+				t.Errorf("Kinde got %d requests after the second sign-in, want %d", n, len(migrationRoutes))
 			}
 			if n := len(legacy.Requests()); n != 1 {
 				t.Errorf("legacy endpoint got %d requests, want 1", n)
@@ -82,7 +77,7 @@ func TestReferenceMigratesOnceUnderEveryProfile(t *testing.T) {
 				t.Fatalf("wrong password %s: %s", rejected.Outcome.Status, rejected.Outcome.Stack)
 			}
 			requireFieldMessages(t, rejected, referenceRejection)
-			if n := len(kinde.Requests()); n != len(referenceRoutes) {
+			if n := len(kinde.Requests()); n != len(migrationRoutes) {
 				t.Errorf("a wrong password called Kinde (%d requests in all)", n)
 			}
 			if n := len(kinde.Users()); n != 1 {

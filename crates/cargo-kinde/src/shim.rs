@@ -153,12 +153,26 @@ impl Adapter {
                 "    kindeEnv: (name) => then(kinde.env.get(name), envAnswer),\n"
             }
             Adapter::ManagementApi => concat!(
-                "    kindeManagementApi: async (request) => {\n",
-                "      const call = JSON.parse(request) as ApiCall;\n",
-                "      const api = await createKindeAPI(event as never);\n",
-                "      const answer = await api[call.method]({ endpoint: call.endpoint, params: call.params } as never);\n",
-                "      return JSON.stringify((answer as { data?: unknown }).data ?? null);\n",
-                "    },\n",
+                "    // One client per run, as a TypeScript workflow keeps one: creating it gets and\n",
+                "    // checks the M2M token. A failed creation is not kept, so a retry tries again.\n",
+                "    kindeManagementApi: (() => {\n",
+                "      let client: ReturnType<typeof createKindeAPI> | undefined;\n",
+                "      return async (request: string) => {\n",
+                "        const call = JSON.parse(request) as ApiCall;\n",
+                "        // No `??=`: goja does not parse logical assignment.\n",
+                "        if (client === undefined) client = createKindeAPI(event as never);\n",
+                "        const pending = client;\n",
+                "        let api: Awaited<typeof pending>;\n",
+                "        try {\n",
+                "          api = await pending;\n",
+                "        } catch (error) {\n",
+                "          client = undefined;\n",
+                "          throw error;\n",
+                "        }\n",
+                "        const answer = await api[call.method]({ endpoint: call.endpoint, params: call.params } as never);\n",
+                "        return JSON.stringify((answer as { data?: unknown }).data ?? null);\n",
+                "      };\n",
+                "    })(),\n",
             ),
             Adapter::InvalidateFormField => {
                 "    kindeInvalidateFormField: (field, message) => kinde.widget.invalidateFormField(field, message),\n"
