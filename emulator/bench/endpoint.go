@@ -66,14 +66,15 @@ func (e *floorEndpoint) Close() error { return e.server.Close() }
 
 func (e *floorEndpoint) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "unreadable body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
 	e.mu.Lock()
 	e.requests = append(e.requests, endpointRequest{Method: r.Method, Path: r.URL.Path, ContentType: r.Header.Get("Content-Type"), Body: string(body)})
 	e.mu.Unlock()
 
 	email, problem := signInOf(r, body)
-	if err != nil {
-		problem = "could not read the body: " + err.Error()
-	}
 	w.Header().Set("Content-Type", "application/json")
 	if problem != "" {
 		w.WriteHeader(http.StatusBadRequest)

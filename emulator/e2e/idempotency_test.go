@@ -146,3 +146,28 @@ func repeat(s string, n int) []string {
 	}
 	return out
 }
+
+// TestRustTokenFailureIsRetried fails Kinde's token endpoint once: the
+// shim does not keep the failed createKindeAPI client, so the drip-feed's
+// retry of the lookup asks for a token again and the migration completes.
+func TestRustTokenFailureIsRetried(t *testing.T) {
+	t.Parallel()
+	forEachProfile(t, func(t *testing.T, profile emulator.Profile) {
+		project := rustProject(t)
+		provider, _ := startGenericProvider(t, legacyapi.Config{})
+		kinde := startKinde(t, kindeapi.Config{})
+		fault := kindeapi.Fault{Route: tokenRoute, Call: 1, Kind: kindeapi.ServerError, Status: 500}
+		if err := kinde.Inject(fault); err != nil {
+			t.Fatal(err)
+		}
+		opts := emulator.Options{Profile: profile, Routes: append([]emulator.Route{{Host: kindeHost, Target: kinde.URL}}, provider.routes...)}
+		rec := run(t, project, rustWorkflow, genericAda.event(t), withEnv(m2mEnv(), provider.env), opts, "sign-in")
+
+		user := requireMigrated(t, kinde, genericAda.email, "Ada", "Lovelace")
+		requireOutcome(t, rec, fmt.Sprintf(`{"outcome":"migrated","user_id":%q,"created":true}`, user.ID))
+		want := append([]string{tokenRoute}, migrationRoutes...)
+		if got := kindeRoutes(kinde); !equalStrings(got, want) {
+			t.Errorf("Kinde calls = %q, want %q", got, want)
+		}
+	})
+}

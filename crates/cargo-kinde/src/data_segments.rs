@@ -6,8 +6,7 @@
 //! literal per 8 bytes, handed to the native `set`. Runs of 64 or more zero bytes are
 //! skipped (memory starts zeroed), and groups whose bits form a NaN, which a literal
 //! cannot carry, are written through a `Uint32Array` view. Against one literal per
-//! byte this is about 7× faster in goja and has 8× fewer source-map entries in the
-//! bundle Kinde builds.
+//! byte this is about 7× faster in goja and a fifth less JavaScript.
 
 use std::fmt::Write as _;
 

@@ -41,19 +41,27 @@ pub fn inline(module: &str) -> String {
     out
 }
 
-/// The offset of the next call of either helper (not its definition).
+/// The offset of the next call of either helper: not its definition, and not a longer
+/// name that ends with the helper's.
 fn next_call(text: &str) -> Option<usize> {
+    const STEM: &str = "__wasm_rot";
     let mut from = 0;
-    loop {
-        let at = [ROTL, ROTR]
-            .iter()
-            .filter_map(|name| text[from..].find(name).map(|i| from + i))
-            .min()?;
-        if !text[..at].ends_with("function ") {
+    while let Some(found) = text[from..].find(STEM) {
+        let at = from + found;
+        let rest = &text[at..];
+        let is_part_of_a_name = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c == '$' || c == '_' || c == '.' || c.is_ascii_alphanumeric());
+        if (rest.starts_with(ROTL) || rest.starts_with(ROTR))
+            && !is_part_of_a_name
+            && !text[..at].ends_with("function ")
+        {
             return Some(at);
         }
-        from = at + ROTL.len();
+        from = at + STEM.len();
     }
+    None
 }
 
 /// The shifts for the arguments `args` (the text between the parentheses), and the
@@ -108,6 +116,7 @@ mod tests {
             " function __wasm_rotr_i32($0, $1) { return 0; }\n",
             " $2 = __wasm_rotl_i32($5, 25) ^ __wasm_rotr_i32($7_1 & 16711935, 8);\n",
             " $3 = __wasm_rotl_i32($1, 32) + __wasm_rotl_i32($4, $1) + __wasm_rotl_i32(f($1), 3);\n",
+            " $4 = x__wasm_rotl_i32($1, 3) + a.__wasm_rotr_i32($1, 3);\n",
         );
         let inlined = inline(module);
         assert_eq!(
@@ -117,6 +126,7 @@ mod tests {
                 " function __wasm_rotr_i32($0, $1) { return 0; }\n",
                 " $2 = (($5) << 25 | ($5) >>> 7) ^ (($7_1 & 16711935) >>> 8 | ($7_1 & 16711935) << 24);\n",
                 " $3 = ($1 | 0) + __wasm_rotl_i32($4, $1) + __wasm_rotl_i32(f($1), 3);\n",
+                " $4 = x__wasm_rotl_i32($1, 3) + a.__wasm_rotr_i32($1, 3);\n",
             )
         );
     }
@@ -135,8 +145,13 @@ mod tests {
         );
         let mut checks = String::new();
         for amount in 0..40 {
-            for (name, call) in [("l", ROTL), ("r", ROTR)] {
-                let expected = format!("{call}$x, {amount})");
+            for (name, call, operand) in [
+                ("l", ROTL, "$x"),
+                ("r", ROTR, "$x"),
+                ("l", ROTL, "$x & 16711935"),
+                ("r", ROTR, "$x & -16711936"),
+            ] {
+                let expected = format!("{call}{operand}, {amount})");
                 let inlined = inline(&expected);
                 assert!(!inlined.contains("__wasm"), "{inlined}");
                 checks.push_str(&format!(

@@ -840,6 +840,85 @@ mod tests {
         assert_eq!(patch_trap("var a;").unwrap(), "var a;");
     }
 
+    /// The fetch and env encoders, transpiled by esbuild and run by node, answer what
+    /// `kinde_workflow::wire` decodes, for the answer shapes hosts give.
+    #[test]
+    fn fetch_and_env_answers_are_encoded_as_the_sdk_reads_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let harness = r#"
+const fetched = (answer: unknown) => callFetch(() => answer, JSON.stringify({ url: "u", method: "GET", headers: {} }));
+console.log(JSON.stringify([
+  fetched({ json: { a: 1 } }),
+  fetched({ status: 404, headers: { "x-a": 1 }, text: "line 1\nline 2" }),
+  fetched({ status: "200", headers: "nope", text: "" }),
+  fetched(undefined),
+  envAnswer(undefined),
+  envAnswer({ value: null }),
+  envAnswer({ value: 3 }),
+  envAnswer({ value: "v", isSecret: true }),
+  envAnswer({ value: "", isSecret: false }),
+]));
+"#;
+        let source = format!("{KINDE_DECLARATIONS_TAIL}{FETCH_HELPER}{ENV_HELPER}{harness}");
+        let source = source.trim_start_matches("};");
+        let esbuild = root.join("node_modules/esbuild/bin/esbuild");
+        let mut child = std::process::Command::new(esbuild)
+            .args(["--loader=ts", "--log-level=error"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("esbuild is installed at the repository root (scripts/bootstrap)");
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(source.as_bytes())
+            .unwrap();
+        let js = child.wait_with_output().unwrap();
+        assert!(js.status.success());
+        let run = std::process::Command::new("node")
+            .args(["-e", &String::from_utf8(js.stdout).unwrap()])
+            .output()
+            .expect("node runs");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let answers: Vec<String> = serde_json::from_slice(&run.stdout).unwrap();
+        use kinde_workflow::wire::{decode_env, decode_fetch};
+
+        let json_only = decode_fetch(&answers[0]).unwrap();
+        assert_eq!(
+            (json_only.status, json_only.text.as_str()),
+            (None, r#"{"a":1}"#)
+        );
+        assert_eq!(json_only.json, Some(serde_json::json!({"a": 1})));
+        let full = decode_fetch(&answers[1]).unwrap();
+        assert_eq!(full.status, Some(404));
+        assert_eq!(full.headers, Some(vec![("x-a".to_owned(), "1".to_owned())]));
+        assert_eq!((full.text.as_str(), full.json), ("line 1\nline 2", None));
+        let odd = decode_fetch(&answers[2]).unwrap();
+        assert_eq!(
+            (odd.status, odd.headers, odd.text.as_str()),
+            (None, None, "")
+        );
+        let nothing = decode_fetch(&answers[3]).unwrap();
+        assert_eq!((nothing.status, nothing.text.as_str()), (None, ""));
+
+        assert_eq!(decode_env(&answers[4]).unwrap(), None);
+        assert_eq!(decode_env(&answers[5]).unwrap(), None);
+        assert_eq!(
+            decode_env(&answers[6]).unwrap_err(),
+            "env value is not a string"
+        );
+        let secret = decode_env(&answers[7]).unwrap().unwrap();
+        assert!(secret.is_secret() && secret.value() == "v");
+        let empty = decode_env(&answers[8]).unwrap().unwrap();
+        assert!(!empty.is_secret() && empty.value().is_empty());
+    }
+
     #[test]
     fn a_short_circuit_answers_before_the_module_starts() {
         let settings = serde_json::json!({"id": "w"});

@@ -16,8 +16,8 @@ use core::alloc::{GlobalAlloc, Layout};
 use core::cell::Cell;
 
 const PAGE: usize = 65_536;
-/// Memory grows by at least this many pages at a time: wasm2js copies the whole
-/// memory into a new `ArrayBuffer` on every `memory.grow`.
+/// Memory grows by at least this many pages, or half its size if that is more:
+/// wasm2js copies the whole memory into a new `ArrayBuffer` on every `memory.grow`.
 const MIN_GROW_PAGES: usize = 4;
 
 /// A bump allocator over the wasm32 linear memory, from `__heap_base` up.
@@ -48,11 +48,15 @@ impl BumpAllocator {
         if needed <= self.end.get() {
             return true;
         }
-        let pages = (needed - self.end.get()).div_ceil(PAGE).max(MIN_GROW_PAGES);
+        let pages = (needed - self.end.get())
+            .div_ceil(PAGE)
+            .max(MIN_GROW_PAGES)
+            .max(self.end.get() / PAGE / 2);
         if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
             return false;
         }
-        self.end.set(core::arch::wasm32::memory_size(0) * PAGE);
+        self.end
+            .set(core::arch::wasm32::memory_size(0).saturating_mul(PAGE));
         needed <= self.end.get()
     }
 
@@ -63,7 +67,8 @@ impl BumpAllocator {
             }
             // Only the linker symbol's address is taken, never its value.
             self.next.set(core::ptr::addr_of!(__heap_base) as usize);
-            self.end.set(core::arch::wasm32::memory_size(0) * PAGE);
+            self.end
+                .set(core::arch::wasm32::memory_size(0).saturating_mul(PAGE));
         }
         self.next.get()
     }
@@ -79,7 +84,10 @@ impl Default for BumpAllocator {
 // out before it that is still live, and only the last block is taken back or resized.
 unsafe impl GlobalAlloc for BumpAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let start = (self.first_free() + layout.align() - 1) & !(layout.align() - 1);
+        let Some(padded) = self.first_free().checked_add(layout.align() - 1) else {
+            return core::ptr::null_mut();
+        };
+        let start = padded & !(layout.align() - 1);
         if !self.reserve(start, layout.size()) {
             return core::ptr::null_mut();
         }

@@ -5,11 +5,12 @@
 //! by field from WASM. Bodies travel as text: JSON is serialized and forms are
 //! URL-encoded here, so no host needs `URLSearchParams` (the `url` binding).
 //!
-//! Messages are written from typed structs and answers read into typed structs, never
-//! through `serde_json::Value` maps: translated to JavaScript, every map node is an
-//! allocation and a tree walk that goja interprets. Answers that carry free text (a
-//! response body, an environment variable) are not JSON at all; see [`decode_fetch`]
-//! and [`decode_env`].
+//! The messages of the calls every workflow makes (fetch, env) are written from typed
+//! structs and their answers read without `serde_json::Value` maps: translated to
+//! JavaScript, every map node is an allocation and a tree walk that goja interprets.
+//! Those answers carry free text (a response body, an environment variable) and are
+//! not JSON at all; see [`decode_fetch`] and [`decode_env`]. The rarer messages
+//! (Management API, claims, localization, M2M tokens) still go through `Value`.
 
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -78,8 +79,7 @@ pub fn encode_fetch(request: &FetchRequest) -> String {
         headers: Headers(&request.headers),
         body,
     };
-    // Cannot fail: every field is a string or a map of strings.
-    serde_json::to_string(&call).unwrap_or_default()
+    serde_json::to_string(&call).expect("strings and a map of strings always serialize")
 }
 
 /// Decodes the shim's answer to a fetch: a JSON head `[status, headers, isJson]`, a

@@ -101,7 +101,7 @@ async fn fetch_sends_form_and_text_bodies_as_text() {
     let response = host.fetch(form).await.unwrap();
     host.fetch(text).await.unwrap();
 
-    // The host gave only `json`: the shim sends it re-serialized as the text.
+    // What the shim sends for a host answer with only `json`: that JSON as the text.
     assert_eq!(response.text, r#"{"n":1}"#);
     assert_eq!(response.json, Some(json!({"n": 1})));
     let bodies: Vec<Value> = fake

@@ -6,8 +6,14 @@
 //! which costs nothing unless an event is bad. (Tracking the path while decoding,
 //! as `serde_path_to_error` does, would wrap every visitor of every event type: a
 //! tenth of a workflow's code once translated to JavaScript, and work on every run.)
+//!
+//! serde_json reports an error inside a value it had to buffer first (an internally
+//! tagged or untagged enum, a `#[serde(flatten)]` field) at the end of the document,
+//! so such an error is named at `.`; the built-in events have none.
 
-/// The byte offset of serde_json's 1-based `line` and 0-based `column` in `json`.
+/// The byte offset of serde_json's `line` (1-based) and `column` in `json`. serde_json's
+/// column counts the bytes already read on that line, so it is also the offset of the
+/// error within the line.
 pub(crate) fn offset_of(json: &str, line: usize, column: usize) -> usize {
     let line_start = json
         .split_inclusive('\n')
@@ -61,14 +67,16 @@ pub(crate) fn path_at(json: &str, offset: usize) -> String {
             }
             b'"' => {
                 let end = string_end(bytes, i);
-                let text = &json[i + 1..end.saturating_sub(1).max(i + 1)];
-                match stack.last_mut() {
-                    Some(Frame::Object {
-                        key,
-                        expecting_key: true,
-                    }) => *key = Some(text.to_owned()),
-                    _ => last = Some(render(&stack)),
+                let text = json.get(i + 1..end.saturating_sub(1)).unwrap_or_default();
+                if let Some(Frame::Object {
+                    key,
+                    expecting_key: true,
+                }) = stack.last_mut()
+                {
+                    *key = Some(text.to_owned());
                 }
+                // A key is where serde_json reports a duplicate or unknown field.
+                last = Some(render(&stack));
                 i = end;
             }
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
@@ -189,6 +197,28 @@ mod tests {
             r#"{"inner":{"name":"a\"}"},"list":[{"name":"b"},{"name":[1,{"x":2}]}]}"#,
         );
         assert_eq!(path, "list[1].name");
+    }
+
+    #[test]
+    fn a_duplicate_or_unknown_field_is_named_by_its_key() {
+        let (path, message) = located::<Outer>(r#"{"inner":{"name":"a","count":1,"name":"b"}}"#);
+        assert_eq!(path, "inner.name");
+        assert!(message.starts_with("duplicate field `name`"), "{message}");
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            a: u8,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Holder {
+            strict: Strict,
+        }
+        let (path, message) = located::<Holder>(r#"{"strict":{"a":1,"b":2}}"#);
+        assert_eq!(path, "strict.b");
+        assert!(message.starts_with("unknown field `b`"), "{message}");
     }
 
     #[test]
