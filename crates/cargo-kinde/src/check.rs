@@ -14,7 +14,7 @@ use kinde_workflow::{Binding, Trigger};
 use serde_json::Value;
 
 use crate::build::relative;
-use crate::project::{self, Project};
+use crate::project::{self, Project, WorkflowCrate};
 use crate::shim::{self, INPUTS_MARKER};
 use crate::{inputs, GENERATOR};
 
@@ -60,6 +60,33 @@ pub fn run(project: &Project) -> Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
+/// The workflows in `found` that `cargo kinde build` generated from `krate`.
+pub fn generated_from<'a>(
+    found: &'a [FoundWorkflow],
+    krate: &WorkflowCrate,
+) -> Vec<&'a FoundWorkflow> {
+    found
+        .iter()
+        .filter(|w| {
+            w.generated
+                .as_ref()
+                .is_some_and(|g| g.crate_name == krate.name)
+        })
+        .collect()
+}
+
+/// Whether `workflow`, generated from `krate`, records the crate's current inputs.
+pub fn is_fresh(
+    project: &Project,
+    krate: &WorkflowCrate,
+    workflow: &FoundWorkflow,
+) -> Result<bool> {
+    Ok(match &workflow.generated {
+        Some(header) => header.inputs_hash == inputs::hash(project, krate)?,
+        None => false,
+    })
+}
+
 /// Everything wrong with the project's `kindeSrc` (its workflows as [`discover`]
 /// found them), as readable sentences.
 pub fn problems(project: &Project, found: &[FoundWorkflow]) -> Result<Vec<String>> {
@@ -67,14 +94,7 @@ pub fn problems(project: &Project, found: &[FoundWorkflow]) -> Result<Vec<String
     let mut changed = Vec::new();
     let crates = project.workflow_crates(&[])?;
     for krate in &crates {
-        let generated: Vec<&FoundWorkflow> = found
-            .iter()
-            .filter(|w| {
-                w.generated
-                    .as_ref()
-                    .is_some_and(|g| g.crate_name == krate.name)
-            })
-            .collect();
+        let generated = generated_from(found, krate);
         match generated.as_slice() {
             [] => problems.push(format!(
                 "crate `{}` has no generated workflow in {}: run `cargo kinde build`",
@@ -82,8 +102,7 @@ pub fn problems(project: &Project, found: &[FoundWorkflow]) -> Result<Vec<String
                 relative(&project.root, &project.workflows_dir_for(krate)?)
             )),
             [one] => {
-                let header = one.generated.as_ref().expect("filtered on generated");
-                if header.inputs_hash != inputs::hash(project, krate)? {
+                if !is_fresh(project, krate, one)? {
                     problems.push(format!(
                         "{} is stale: crate `{}` changed since it was generated; run `cargo kinde build`",
                         relative(&project.root, &one.path),

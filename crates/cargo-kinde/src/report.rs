@@ -16,7 +16,7 @@ use crate::toolchain::Toolchain;
 /// Sizes in bytes of one workflow's artifacts.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sizes {
-    /// The optimised `.wasm` fed to wasm2js.
+    /// The `.wasm` fed to wasm2js (lowered for it; wasm2js -Oz optimises it).
     pub wasm: u64,
     /// The generated files together.
     pub js: u64,

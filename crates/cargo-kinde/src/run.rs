@@ -12,7 +12,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use crate::check::{self, FoundWorkflow};
 use crate::project::Project;
-use crate::{build, inputs, toolchain};
+use crate::{build, toolchain};
 
 /// Where the emulator's Go module lives unless [`EMULATOR_DIR_VAR`] says otherwise.
 pub const EMULATOR_SUBDIR: &str = "emulator";
@@ -126,13 +126,9 @@ fn ensure_built(project: &Project, wanted: &str, no_build: bool) -> Result<Strin
         }
         bail!("no workflow crate or workflow id `{wanted}` in this workspace");
     };
-    let current = found.iter().find(|w| {
-        w.generated
-            .as_ref()
-            .is_some_and(|g| g.crate_name == krate.name)
-    });
-    let fresh = match current.and_then(|w| w.generated.as_ref()) {
-        Some(header) => header.inputs_hash == inputs::hash(project, krate)?,
+    let current = check::generated_from(&found, krate).into_iter().next();
+    let fresh = match current {
+        Some(workflow) => check::is_fresh(project, krate, workflow)?,
         None => false,
     };
     if !fresh {
