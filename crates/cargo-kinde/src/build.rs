@@ -1,7 +1,7 @@
 //! `cargo kinde build`: the pipeline from a workflow crate to `kindeSrc`.
 //!
-//! cargo (wasm32, size profile) → wasm-bindgen (bundler glue) → wasm-opt (lower
-//! sign-ext and float-to-int) → wasm2js -Oz (bulk memory kept) → patches (traps,
+//! cargo (wasm32, size profile) → wasm-bindgen (bundler glue) → `lowering` (sign-ext
+//! and float-to-int, in wasm-bindgen's IR) → wasm2js -Oz (bulk memory kept) → patches (traps,
 //! data segments, rotations) → esbuild (glue + module into one lazily instantiated,
 //! minified factory) → `Workflow.ts`, `rust-module.js`, `rust-module.d.ts`.
 
@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use crate::project::{Project, WorkflowCrate};
 use crate::shim::{self, Adapter, Generated};
 use crate::toolchain::{Toolchain, WASM_TARGET};
-use crate::{check, data_segments, inputs, report, rotations, wasm};
+use crate::{check, data_segments, inputs, lowering, report, rotations, wasm};
 
 /// Cargo profile with size-tuned settings (declared in the workspace `Cargo.toml`).
 pub const PROFILE: &str = "kinde";
@@ -28,20 +28,9 @@ const RUSTFLAGS: &[&str] = &[
     "-Clink-arg=-zstack-size=131072",
 ];
 
-/// binaryen: accept what rustc's std emits, then lower it to MVP for wasm2js.
-const WASM_OPT_FLAGS: &[&str] = &[
-    "--enable-bulk-memory",
-    "--enable-bulk-memory-opt",
-    "--enable-sign-ext",
-    "--enable-nontrapping-float-to-int",
-    "--enable-mutable-globals",
-    "--signext-lowering",
-    "--llvm-nontrapping-fptoint-lowering",
-];
-
 /// wasm2js: keep `memory.copy`/`memory.fill`, which it translates to the host's
 /// native `copyWithin`/`fill` (a byte loop in wasm is a slow loop in JS).
-const WASM2JS_FLAGS: &[&str] = &["--enable-bulk-memory", "--enable-bulk-memory-opt", "-Oz"];
+const WASM2JS_FLAGS: &[&str] = &["--enable-bulk-memory", "--enable-bulk-memory-opt", "-Os"];
 
 /// One workflow written to `kindeSrc`.
 pub struct Built {
@@ -149,7 +138,7 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
     let key = translation_key(&raw);
     let key_file = work.join("translation-key");
     let up_to_date = std::fs::read_to_string(&key_file).is_ok_and(|old| old == key)
-        && [&paths.bg_wasm, &paths.opt_wasm, &paths.factory_body]
+        && [&paths.bg_wasm, &paths.factory_body]
             .iter()
             .all(|path| path.exists());
     if !up_to_date {
@@ -163,7 +152,6 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
     check_declared(&krate, &settings, &adapters)?;
     warn_about_trigger_bindings(&krate, &settings);
     let factory_body = std::fs::read_to_string(&paths.factory_body)?;
-    let opt_wasm = paths.opt_wasm;
 
     let hash = inputs::hash(project, &krate)?;
     let generated = Generated {
@@ -181,7 +169,7 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
         std::fs::write(dir.join(name), text)?;
     }
     let sizes = report::Sizes {
-        wasm: std::fs::metadata(&opt_wasm)?.len(),
+        wasm: std::fs::metadata(&paths.bg_wasm)?.len(),
         js: files.iter().map(|(_, text)| text.len() as u64).sum(),
         ..Default::default()
     };
@@ -197,7 +185,6 @@ fn build_one(project: &Project, tools: &Toolchain, krate: WorkflowCrate) -> Resu
 struct WorkPaths {
     glue_dir: PathBuf,
     bg_wasm: PathBuf,
-    opt_wasm: PathBuf,
     factory_body: PathBuf,
 }
 
@@ -207,7 +194,6 @@ impl WorkPaths {
         Self {
             bg_wasm: glue_dir.join(format!("{lib_name}_bg.wasm")),
             glue_dir,
-            opt_wasm: work.join("opt.wasm"),
             factory_body: work.join("factory-body.js"),
         }
     }
@@ -224,31 +210,32 @@ fn translation_key(raw_wasm: &[u8]) -> String {
     format!("{:x}", hasher.finalize())
 }
 
-/// wasm-bindgen, wasm-opt, wasm2js (with the trap and data patches) and esbuild: the
+/// wasm-bindgen, lowering, wasm2js (with the trap and data patches) and esbuild: the
 /// `.wasm` cargo wrote becomes `paths.factory_body`.
 fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPaths) -> Result<()> {
     let glue_dir = &paths.glue_dir;
     if glue_dir.exists() {
         std::fs::remove_dir_all(glue_dir)?;
     }
-    wasm_bindgen_cli_support::Bindgen::new()
+    let mut output = wasm_bindgen_cli_support::Bindgen::new()
         .input_path(raw_wasm)
         .out_name(lib_name)
         .bundler(true)?
         .typescript(false)
         .remove_name_section(true)
         .remove_producers_section(true)
-        .generate(glue_dir)
+        .generate_output()
         .with_context(|| format!("wasm-bindgen failed on {}", raw_wasm.display()))?;
-
-    let opt_wasm = &paths.opt_wasm;
-    let mut args: Vec<&OsStr> = vec![paths.bg_wasm.as_os_str()];
-    args.extend(WASM_OPT_FLAGS.iter().map(OsStr::new));
-    args.extend([OsStr::new("-o"), opt_wasm.as_os_str()]);
-    tools.binaryen("wasm-opt", &args)?;
+    lowering::lower(output.wasm_mut());
+    output.emit(glue_dir).with_context(|| {
+        format!(
+            "cannot write wasm-bindgen's output to {}",
+            glue_dir.display()
+        )
+    })?;
 
     let module_js = glue_dir.join(format!("{lib_name}_bg.wasm.js"));
-    let mut args: Vec<&OsStr> = vec![opt_wasm.as_os_str()];
+    let mut args: Vec<&OsStr> = vec![paths.bg_wasm.as_os_str()];
     args.extend(WASM2JS_FLAGS.iter().map(OsStr::new));
     args.extend([OsStr::new("-o"), module_js.as_os_str()]);
     tools.binaryen("wasm2js", &args)?;

@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod data_segments;
 pub mod inputs;
+pub mod lowering;
 pub mod new;
 pub mod project;
 pub mod report;

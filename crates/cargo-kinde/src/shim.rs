@@ -739,7 +739,8 @@ const FETCH_HELPER: &str = r#"interface FetchCall {
 
 /**
  * Calls `kinde.fetch`/`kinde.secureFetch` and encodes its answer for Rust: a JSON head
- * `[status, headers, isJson]`, a line break, then the body text as is.
+ * `[status, headers]`, a line break, then the body text as is (a body the host only
+ * gave parsed is written back as JSON text).
  */
 function callFetch(fetch: Fetch, request: string): unknown {
   const call = JSON.parse(request) as FetchCall;
@@ -750,14 +751,14 @@ function callFetch(fetch: Fetch, request: string): unknown {
   if (call.body !== undefined) init.body = call.body;
   return then(fetch(call.url, init), (answer) => {
     const a = (answer ?? {}) as FetchAnswer;
-    const isJson = a.json !== undefined && a.json !== null;
-    const text = typeof a.text === "string" ? a.text : isJson ? JSON.stringify(a.json) : "";
+    const parsed = a.json !== undefined && a.json !== null;
+    const text = typeof a.text === "string" ? a.text : parsed ? JSON.stringify(a.json) : "";
     const headers =
       a.headers !== null && typeof a.headers === "object"
         ? Object.entries(a.headers as Record<string, unknown>).map(([name, value]) => [name, String(value)])
         : null;
     const status = typeof a.status === "number" ? a.status : null;
-    return JSON.stringify([status, headers, isJson]) + "\n" + text;
+    return JSON.stringify([status, headers]) + "\n" + text;
   });
 }
 
@@ -894,11 +895,14 @@ console.log(JSON.stringify([
             (json_only.status, json_only.text.as_str()),
             (None, r#"{"a":1}"#)
         );
-        assert_eq!(json_only.json, Some(serde_json::json!({"a": 1})));
+        assert_eq!(
+            json_only.json::<serde_json::Value>().unwrap(),
+            serde_json::json!({"a": 1})
+        );
         let full = decode_fetch(&answers[1]).unwrap();
         assert_eq!(full.status, Some(404));
         assert_eq!(full.headers, Some(vec![("x-a".to_owned(), "1".to_owned())]));
-        assert_eq!((full.text.as_str(), full.json), ("line 1\nline 2", None));
+        assert_eq!(full.text, "line 1\nline 2");
         let odd = decode_fetch(&answers[2]).unwrap();
         assert_eq!(
             (odd.status, odd.headers, odd.text.as_str()),

@@ -61,19 +61,20 @@ impl Toolchain {
         run_tool(&name, Command::new(&self.node).arg(script).args(args))
     }
 
+    /// Reads the version from binaryen's npm manifest: asking `wasm-opt --version`
+    /// would start node and load binaryen, half a second of every build.
     fn check_binaryen(&self) -> Result<()> {
-        let script = self.node_modules.join("binaryen/bin/wasm-opt");
+        let package = self.node_modules.join("binaryen");
         let fix = "run `npm ci` at the workspace root (or `scripts/bootstrap`)";
-        if !script.exists() {
+        let manifest = std::fs::read_to_string(package.join("package.json"));
+        let (Ok(manifest), true) = (manifest, package.join("bin/wasm2js").exists()) else {
             bail!("binaryen (wasm-opt, wasm2js) is not installed: {fix}");
-        }
-        let output = Command::new(&self.node)
-            .arg(&script)
-            .arg("--version")
-            .output()?;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let version = parse_binaryen_version(&text)
-            .ok_or_else(|| anyhow!("cannot read wasm-opt's version from {text:?}: {fix}"))?;
+        };
+        let json: serde_json::Value = serde_json::from_str(&manifest)
+            .map_err(|e| anyhow!("cannot read binaryen's package.json ({e}): {fix}"))?;
+        let text = json["version"].as_str().unwrap_or_default();
+        let version = parse_binaryen_version(text)
+            .ok_or_else(|| anyhow!("cannot read binaryen's version from {text:?}: {fix}"))?;
         if version < MIN_BINARYEN {
             bail!("binaryen {version} is too old (need >= {MIN_BINARYEN}; older ones corrupt wasm-bindgen output): {fix}");
         }
@@ -110,13 +111,9 @@ fn run_tool(name: &str, command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// `wasm-opt version 132 (version_132)` → 132.
+/// The npm package's version `132.0.0` → binaryen release 132.
 pub fn parse_binaryen_version(text: &str) -> Option<u32> {
-    text.split_whitespace()
-        .skip_while(|w| *w != "version")
-        .nth(1)?
-        .parse()
-        .ok()
+    text.split('.').next()?.parse().ok()
 }
 
 fn check_wasm_target() -> Result<()> {
@@ -165,12 +162,13 @@ mod tests {
 
     #[test]
     fn reads_binaryen_versions() {
+        assert_eq!(parse_binaryen_version("132.0.0"), Some(132));
         assert_eq!(
-            parse_binaryen_version("wasm-opt version 132 (version_132)\n"),
-            Some(132)
+            parse_binaryen_version("108.0.0-nightly.20220101"),
+            Some(108)
         );
-        assert_eq!(parse_binaryen_version("wasm-opt version 108\n"), Some(108));
         assert_eq!(parse_binaryen_version("nonsense"), None);
+        assert_eq!(parse_binaryen_version(""), None);
     }
 
     #[test]

@@ -120,10 +120,8 @@ fn missing_binaryen_names_npm_ci() {
 #[test]
 fn an_old_binaryen_is_refused_with_the_minimum_version() {
     let workspace = Workspace::new();
-    workspace.fake(
-        "binaryen/bin/wasm-opt",
-        "console.log('wasm-opt version 108 (version_108)');\n",
-    );
+    workspace.fake("binaryen/bin/wasm2js", "");
+    workspace.fake("binaryen/package.json", r#"{"version": "108.0.0"}"#);
     workspace.link_package("esbuild");
     assert_one_line_error(
         &workspace.build(None),

@@ -5,35 +5,264 @@
 //! <body>`. Both are turned into one [`Answer`], so providers classify the body (and
 //! the status when known) the same way under every host.
 
+use std::fmt;
+
+use kinde_workflow::json::{self, LenientBool, LenientString};
 use kinde_workflow::{Error, FetchResponse, Result};
-use serde_json::Value;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 /// What a provider said.
 #[derive(Debug, Default)]
 pub(crate) struct Answer {
     /// HTTP status, when the host reports it.
     pub status: Option<u16>,
-    /// The body parsed as JSON, when it is JSON.
-    pub json: Option<Value>,
+    /// The fields providers answer with, read from the body when it is a JSON object.
+    pub fields: Fields,
     /// The body as text (possibly truncated by the host when it was thrown).
     pub text: String,
+}
+
+/// Every field the workflow reads from an answer (a provider's, Kinde's Management
+/// API's, an ID token's claims), in one type read by one hand-written visitor: a
+/// derived reader costs the module several KB per type once translated, most of it
+/// for fields this workflow never has. A field holding anything but the expected
+/// scalar reads as absent, a repeated key keeps its last value, and a body that is
+/// not a JSON object leaves every field absent.
+#[derive(Debug, Default)]
+pub(crate) struct Fields {
+    /// OAuth token answers (Auth0, Azure AD B2C).
+    pub access_token: LenientString,
+    /// OAuth token answers; the legacy profile's names are read from it.
+    pub id_token: LenientString,
+    /// OAuth error code.
+    pub error: LenientString,
+    /// OAuth error text (Azure AD B2C opens it with its `AADB2C…` code).
+    pub error_description: LenientString,
+    /// The custom endpoint's verdict.
+    pub result: LenientString,
+    /// The custom endpoint's profile, and an ID token's claim.
+    pub given_name: LenientString,
+    /// The custom endpoint's profile, and an ID token's claim.
+    pub family_name: LenientString,
+    /// Cognito (`AuthenticationResult`): the tokens of a successful sign-in.
+    pub authentication_result: Option<Box<Fields>>,
+    /// Cognito (`IdToken`): the ID token in `AuthenticationResult`.
+    pub cognito_id_token: LenientString,
+    /// Cognito (`ChallengeName`): a further step the sign-in needs.
+    pub challenge_name: LenientString,
+    /// Cognito (`__type`): the error's type.
+    pub error_type: LenientString,
+    /// Cognito: the error's text.
+    pub message: LenientString,
+    /// Cognito (`Message`): the error's text, as some errors spell it.
+    pub message_capitalised: LenientString,
+    /// Management API `GET users`: the matching users (`null` when there are none).
+    pub users: Option<Vec<Fields>>,
+    /// Management API: a user's id (in `users`, or the one `POST user` created).
+    pub id: LenientString,
+    /// Management API: a user's e-mail address in `users`.
+    pub email: LenientString,
+    /// Management API `POST user`: `false` when Kinde did not create the user.
+    pub created: LenientBool,
+    /// Management API: `{"errors": [{"code", "message"}]}` (or one error object).
+    pub errors: Option<ApiErrors>,
+    /// Management API: an error's code, in `errors`.
+    pub code: LenientString,
+}
+
+/// The keys of [`Fields`]' string fields, in the order of [`Fields::text_mut`].
+const TEXT_KEYS: [&str; 15] = [
+    "access_token",
+    "id_token",
+    "error",
+    "error_description",
+    "result",
+    "given_name",
+    "family_name",
+    "IdToken",
+    "ChallengeName",
+    "__type",
+    "message",
+    "Message",
+    "id",
+    "email",
+    "code",
+];
+
+impl Fields {
+    /// The string field read from `TEXT_KEYS[slot]`.
+    fn text_mut(&mut self, slot: usize) -> &mut LenientString {
+        match slot {
+            0 => &mut self.access_token,
+            1 => &mut self.id_token,
+            2 => &mut self.error,
+            3 => &mut self.error_description,
+            4 => &mut self.result,
+            5 => &mut self.given_name,
+            6 => &mut self.family_name,
+            7 => &mut self.cognito_id_token,
+            8 => &mut self.challenge_name,
+            9 => &mut self.error_type,
+            10 => &mut self.message,
+            11 => &mut self.message_capitalised,
+            12 => &mut self.id,
+            13 => &mut self.email,
+            _ => &mut self.code,
+        }
+    }
+}
+
+/// A key of an answer, as [`Fields`] reads it.
+enum FieldKey {
+    Text(usize),
+    AuthenticationResult,
+    Users,
+    Created,
+    Errors,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for FieldKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(FieldKeyVisitor)
+    }
+}
+
+struct FieldKeyVisitor;
+
+impl<'de> Visitor<'de> for FieldKeyVisitor {
+    type Value = FieldKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<FieldKey, E> {
+        Ok(match key {
+            "AuthenticationResult" => FieldKey::AuthenticationResult,
+            "users" => FieldKey::Users,
+            "created" => FieldKey::Created,
+            "errors" => FieldKey::Errors,
+            _ => match TEXT_KEYS.iter().position(|known| *known == key) {
+                Some(slot) => FieldKey::Text(slot),
+                None => FieldKey::Other,
+            },
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key::<FieldKey>()? {
+            match key {
+                FieldKey::Text(slot) => *fields.text_mut(slot) = map.next_value()?,
+                FieldKey::AuthenticationResult => {
+                    fields.authentication_result = map.next_value()?;
+                }
+                FieldKey::Users => fields.users = map.next_value()?,
+                FieldKey::Created => fields.created = map.next_value()?,
+                FieldKey::Errors => fields.errors = map.next_value()?,
+                FieldKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// The `errors` of a Management API answer: the first error's `code`, if it has one.
+#[derive(Debug, Default)]
+pub(crate) struct ApiErrors {
+    pub code: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ApiErrors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ApiErrorsVisitor)
+    }
+}
+
+/// Reads a list of errors (keeping the first) or one error object; any other value
+/// is an error without a code.
+struct ApiErrorsVisitor;
+
+impl<'de> Visitor<'de> for ApiErrorsVisitor {
+    type Value = ApiErrors;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of errors or an error")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ApiErrors, A::Error> {
+        let first = seq.next_element::<ApiErrors>()?.unwrap_or_default();
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(first)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ApiErrors, A::Error> {
+        let error = FieldsVisitor.visit_map(map)?;
+        Ok(ApiErrors { code: error.code.0 })
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<ApiErrors, E> {
+        Ok(ApiErrors::default())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ApiErrors, E> {
+        Ok(ApiErrors::default())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<ApiErrors, E> {
+        Ok(ApiErrors::default())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<ApiErrors, E> {
+        Ok(ApiErrors::default())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<ApiErrors, E> {
+        Ok(ApiErrors::default())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<ApiErrors, E> {
+        Ok(ApiErrors::default())
+    }
+}
+
+impl Fields {
+    /// The fields of `body`; all absent when it is not a JSON object of that shape.
+    pub fn read(body: &str) -> Fields {
+        json::from_str(body).unwrap_or_default()
+    }
 }
 
 /// The result of one request to a provider.
 #[derive(Debug)]
 pub(crate) enum Reply {
-    /// The provider answered.
-    Answer(Answer),
+    /// The provider answered (boxed: [`Fields`] is large).
+    Answer(Box<Answer>),
     /// The request never got an answer (timeout, refused connection, ...).
     Unreachable,
 }
 
 impl Answer {
-    /// A string field of the JSON body.
-    pub fn str_field(&self, name: &str) -> Option<&str> {
-        self.json.as_ref()?.get(name)?.as_str()
-    }
-
     /// Whether the status is known to be other than 2xx.
     pub fn is_known_failure(&self) -> bool {
         self.status
@@ -45,17 +274,17 @@ impl Answer {
 /// (e.g. an undeclared binding) are the workflow's own and pass through.
 pub(crate) fn reply(result: Result<FetchResponse>) -> Result<Reply> {
     match result {
-        Ok(response) => Ok(Reply::Answer(Answer {
+        Ok(response) => Ok(Reply::Answer(Box::new(Answer {
             status: response.status,
-            json: response.json,
+            fields: Fields::read(&response.text),
             text: response.text,
-        })),
+        }))),
         Err(Error::Binding { message, .. }) => Ok(match parse_thrown_http(&message) {
-            Some((status, body)) => Reply::Answer(Answer {
+            Some((status, body)) => Reply::Answer(Box::new(Answer {
                 status: Some(status),
-                json: serde_json::from_str(body).ok(),
+                fields: Fields::read(body),
                 text: body.to_owned(),
-            }),
+            })),
             None => Reply::Unreachable,
         }),
         Err(other) => Err(other),
@@ -111,13 +340,16 @@ mod tests {
             panic!("expected an answer")
         };
         assert_eq!(answer.status, Some(403));
-        assert_eq!(answer.str_field("error"), Some("invalid_grant"));
+        assert_eq!(answer.fields.error.as_deref(), Some("invalid_grant"));
         let Reply::Answer(empty) =
             reply(thrown("kinde.secureFetch: HTTP 502 from POST https://x/: ")).unwrap()
         else {
             panic!("expected an answer")
         };
-        assert_eq!((empty.status, empty.json.is_none()), (Some(502), true));
+        assert_eq!(
+            (empty.status, empty.fields.error.as_deref()),
+            (Some(502), None)
+        );
     }
 
     #[test]
@@ -134,5 +366,20 @@ mod tests {
         }
         let err = reply(Err(Error::msg("boom"))).unwrap_err();
         assert_eq!(err.to_string(), "boom");
+    }
+
+    #[test]
+    fn fields_of_odd_shapes_read_as_absent() {
+        let fields = Fields::read(
+            r#"{"error":{"code":1},"error_description":"AADB2C90118: x","AuthenticationResult":{"IdToken":7},"extra":[1]}"#,
+        );
+        assert_eq!(fields.error.as_deref(), None);
+        assert_eq!(fields.error_description.as_deref(), Some("AADB2C90118: x"));
+        let result = fields.authentication_result.expect("an object");
+        assert_eq!(result.cognito_id_token.as_deref(), None);
+        for body in ["", "<html>", "[1]", r#""text""#, "null"] {
+            let fields = Fields::read(body);
+            assert!(fields.error.as_deref().is_none() && fields.authentication_result.is_none());
+        }
     }
 }

@@ -7,8 +7,9 @@
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
-use serde_json::Value;
+use kinde_workflow::json::LenientString;
 
+use crate::answer::Fields;
 use crate::verdict::Profile;
 
 /// Base64url as JWTs use it (unpadded, but padding is tolerated).
@@ -19,26 +20,29 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
 
 /// The names in a JWT's payload; empty when the token or a claim is unreadable.
 pub(crate) fn profile_from_id_token(token: Option<&str>) -> Profile {
-    let claims = token.and_then(|token| {
-        let payload = token.split('.').nth(1)?;
-        let bytes = BASE64URL.decode(payload).ok()?;
-        // Through `from_str`, like every other parse, so the wasm holds one JSON
-        // reader; a payload that is not UTF-8 is no JSON either.
-        let text = std::str::from_utf8(&bytes).ok()?;
-        serde_json::from_str::<Value>(text).ok()
-    });
-    let name = |claim: &str| -> Option<String> {
-        let value = claims.as_ref()?.get(claim)?.as_str()?.trim();
-        (!value.is_empty()).then(|| value.to_owned())
+    let claims = token
+        .and_then(|token| {
+            let payload = token.split('.').nth(1)?;
+            let bytes = BASE64URL.decode(payload).ok()?;
+            // Through `from_str`, like every other parse, so the wasm holds one JSON
+            // reader; a payload that is not UTF-8 is no JSON either.
+            let text = std::str::from_utf8(&bytes).ok()?;
+            Some(Fields::read(text))
+        })
+        .unwrap_or_default();
+    let name = |claim: LenientString| -> Option<String> {
+        let value = claim.0?;
+        let trimmed = value.trim();
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
     };
     Profile {
-        given_name: name("given_name"),
-        family_name: name("family_name"),
+        given_name: name(claims.given_name),
+        family_name: name(claims.family_name),
     }
 }
 
 #[cfg(test)]
-pub(crate) fn test_token(claims: &Value) -> String {
+pub(crate) fn test_token(claims: &serde_json::Value) -> String {
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let mut token = engine.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
     token.push('.');

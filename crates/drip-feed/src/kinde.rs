@@ -6,11 +6,10 @@
 //! lost, the user is looked up again rather than created twice: one run never sends
 //! two `POST user`, and a later run finds what an earlier one created.
 
-use kinde_workflow::wire::object;
-use kinde_workflow::{ApiRequest, Error, Host, Method, Result, Secret};
-use serde_json::{Map, Value};
+use kinde_workflow::{ApiRequest, Error, Host, Result, Secret};
+use serde::Serialize;
 
-use crate::answer::{code, parse_thrown_http};
+use crate::answer::{code, parse_thrown_http, Fields};
 use crate::verdict::Profile;
 
 /// Attempts per Management API call when Kinde answers 429, 5xx or not at all.
@@ -95,33 +94,16 @@ async fn find_user(host: &impl Host, email: &str) -> Result<Option<String>> {
             .append_pair("email", email)
             .finish(),
     );
-    let answer = call(
-        host,
-        ApiRequest {
-            method: Method::Get,
-            endpoint,
-            params: None,
-        },
-    )
-    .await?
-    .map_err(|failure| api_error("looking up the Kinde user failed", &failure))?;
-    let users = match answer.get("users") {
-        Some(Value::Array(users)) => users.as_slice(),
-        None | Some(Value::Null) => &[],
-        Some(_) => {
-            return Err(Error::msg(
-                "looking up the Kinde user failed: `users` is not a list",
-            ))
-        }
-    };
+    let answer = call(host, ApiRequest::get(endpoint))
+        .await?
+        .map_err(|failure| api_error("looking up the Kinde user failed", &failure))?;
+    let users = answer.users.unwrap_or_default();
     let mut ids = users.iter().filter_map(|user| {
         let matches = user
-            .get("email")
-            .and_then(Value::as_str)
+            .email
+            .as_deref()
             .is_some_and(|found| found.eq_ignore_ascii_case(email));
-        matches
-            .then(|| user.get("id").and_then(Value::as_str))
-            .flatten()
+        matches.then(|| user.id.as_deref()).flatten()
     });
     let first = ids.next().map(str::to_owned);
     if ids.next().is_some() {
@@ -138,38 +120,35 @@ async fn create_user(
     email: &str,
     profile: &Profile,
 ) -> Result<Result<String, ApiFailure>> {
-    let mut names = Map::new();
-    if let Some(given) = &profile.given_name {
-        names.insert("given_name".into(), Value::String(given.clone()));
+    #[derive(Serialize)]
+    struct NewUser<'a> {
+        profile: &'a Profile,
+        identities: [Identity<'a>; 1],
     }
-    if let Some(family) = &profile.family_name {
-        names.insert("family_name".into(), Value::String(family.clone()));
+    #[derive(Serialize)]
+    struct Identity<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        is_verified: bool,
+        details: IdentityDetails<'a>,
     }
-    let identity = object([
-        ("type", Value::from("email")),
-        ("is_verified", Value::Bool(true)),
-        ("details", object([("email", Value::from(email))])),
-    ]);
-    let params = object([
-        ("profile", Value::Object(names)),
-        ("identities", Value::Array(vec![identity])),
-    ]);
+    #[derive(Serialize)]
+    struct IdentityDetails<'a> {
+        email: &'a str,
+    }
+    let params = NewUser {
+        profile,
+        identities: [Identity {
+            kind: "email",
+            is_verified: true,
+            details: IdentityDetails { email },
+        }],
+    };
     // Not retried blindly: a lost answer may hide a created user.
-    let answer = once(
-        host,
-        ApiRequest {
-            method: Method::Post,
-            endpoint: "user".into(),
-            params: Some(params),
-        },
-    )
-    .await?;
-    Ok(answer.and_then(|value| {
-        let id = value
-            .get("id")
-            .and_then(Value::as_str)
-            .filter(|id| !id.is_empty());
-        let refused = value.get("created").and_then(Value::as_bool) == Some(false);
+    let answer = once(host, ApiRequest::post("user", &params)?).await?;
+    Ok(answer.and_then(|reply| {
+        let id = reply.id.as_deref().filter(|id| !id.is_empty());
+        let refused = reply.created.0 == Some(false);
         match id {
             Some(id) if !refused => Ok(id.to_owned()),
             _ => Err(ApiFailure::Final("answer without a new user id".into())),
@@ -182,25 +161,25 @@ async fn set_password(host: &impl Host, user_id: &str, hashed_password: &Secret)
     let mut endpoint = String::from("users/");
     endpoint.extend(form_urlencoded::byte_serialize(user_id.as_bytes()));
     endpoint.push_str("/password");
-    call(
-        host,
-        ApiRequest {
-            method: Method::Put,
-            endpoint,
-            params: Some(object([
-                ("hashed_password", Value::from(hashed_password.expose())),
-                ("hashing_method", Value::from("bcrypt")),
-                ("is_temporary_password", Value::Bool(false)),
-            ])),
-        },
-    )
-    .await?
-    .map(drop)
-    .map_err(|failure| api_error("setting the Kinde password failed", &failure))
+    #[derive(Serialize)]
+    struct NewPassword<'a> {
+        hashed_password: &'a str,
+        hashing_method: &'a str,
+        is_temporary_password: bool,
+    }
+    let params = NewPassword {
+        hashed_password: hashed_password.expose(),
+        hashing_method: "bcrypt",
+        is_temporary_password: false,
+    };
+    call(host, ApiRequest::put(endpoint, &params)?)
+        .await?
+        .map(drop)
+        .map_err(|failure| api_error("setting the Kinde password failed", &failure))
 }
 
 /// One call, retried up to [`ATTEMPTS`] times while the failure is retryable.
-async fn call(host: &impl Host, request: ApiRequest) -> Result<Result<Value, ApiFailure>> {
+async fn call(host: &impl Host, request: ApiRequest) -> Result<Result<Fields, ApiFailure>> {
     let mut attempt = 1;
     loop {
         match once(host, request.clone()).await? {
@@ -211,19 +190,25 @@ async fn call(host: &impl Host, request: ApiRequest) -> Result<Result<Value, Api
 }
 
 /// One call, its answer classified.
-async fn once(host: &impl Host, request: ApiRequest) -> Result<Result<Value, ApiFailure>> {
+async fn once(host: &impl Host, request: ApiRequest) -> Result<Result<Fields, ApiFailure>> {
     match host.management_api(request).await {
-        Ok(Value::Null) => Ok(Err(ApiFailure::Retryable("empty answer".into()))),
-        Ok(value) => Ok(match error_code(&value) {
-            Some(code) if is_retryable_code(&code) => Err(ApiFailure::Retryable(code)),
-            Some(code) => Err(ApiFailure::Final(code)),
-            None => Ok(value),
+        Ok(answer) => Ok(match answer.json::<Option<Fields>>() {
+            Ok(None) => Err(ApiFailure::Retryable("empty answer".into())),
+            Ok(Some(reply)) => match error_code(&reply) {
+                Some(code) if is_retryable_code(&code) => Err(ApiFailure::Retryable(code)),
+                Some(code) => Err(ApiFailure::Final(code)),
+                None => Ok(reply),
+            },
+            // Named by the field only: values may be user data.
+            Err(err) => Err(ApiFailure::Retryable(log_line(&[
+                "unexpected answer at `",
+                err.path(),
+                "`",
+            ]))),
         }),
         Err(Error::Binding { message, .. }) => Ok(Err(match parse_thrown_http(&message) {
             Some((status, body)) => {
-                let body_code = serde_json::from_str::<Value>(body)
-                    .ok()
-                    .and_then(|v| error_code(&v));
+                let body_code = error_code(&Fields::read(body));
                 let mut code = crate::answer::status_code(Some(status));
                 if let Some(body_code) = body_code {
                     code.push(' ');
@@ -241,18 +226,11 @@ async fn once(host: &impl Host, request: ApiRequest) -> Result<Result<Value, Api
     }
 }
 
-/// The first code of `{"errors": [{"code", "message"}]}` (or `{"errors": {...}}`).
-fn error_code(value: &Value) -> Option<String> {
-    let errors = value.get("errors")?;
-    let first = match errors {
-        Value::Array(list) => list.first(),
-        other => Some(other),
-    };
-    let found = first
-        .and_then(|error| error.get("code"))
-        .and_then(Value::as_str)
-        .unwrap_or("error");
-    Some(code(found))
+/// The first code of `{"errors": [{"code", "message"}]}` (or `{"errors": {...}}`);
+/// `error` for errors without one.
+fn error_code(reply: &Fields) -> Option<String> {
+    let errors = reply.errors.as_ref()?;
+    Some(code(errors.code.as_deref().unwrap_or("error")))
 }
 
 /// Error codes that mean "try again" when the host hides the status.
@@ -285,4 +263,62 @@ pub(crate) fn log_line(parts: &[&str]) -> String {
         line.push_str(part);
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kinde_workflow::testing::{block_on, MemoryHost};
+    use serde_json::{json, Value};
+
+    fn answered(value: Value) -> Result<Result<Fields, ApiFailure>> {
+        let host = MemoryHost::new()
+            .with_settings(crate::WORKFLOW_SETTINGS)
+            .on_management_api(move |_| Ok(value.clone()));
+        block_on(once(&host, ApiRequest::get("users")))
+    }
+
+    fn failure(value: Value) -> String {
+        match answered(value).unwrap() {
+            Err(ApiFailure::Retryable(code)) => format!("retryable {code}"),
+            Err(ApiFailure::Final(code)) => format!("final {code}"),
+            Ok(_) => "ok".to_owned(),
+        }
+    }
+
+    #[test]
+    fn error_lists_objects_and_odd_values_are_failures_with_their_code() {
+        let list = json!({"errors": [{"message": "m", "code": "USER_INVALID"}, {"code": "X"}]});
+        assert_eq!(failure(list), "final USER_INVALID");
+        assert_eq!(
+            failure(json!({"errors": {"code": "TOO_MANY_REQUESTS"}})),
+            "retryable TOO_MANY_REQUESTS"
+        );
+        assert_eq!(failure(json!({"errors": "bad"})), "final error");
+        assert_eq!(failure(json!({"errors": [7]})), "final error");
+        assert_eq!(failure(json!({"errors": {"code": 5}})), "final error");
+        assert_eq!(failure(json!({"errors": null, "id": "kp_1"})), "ok");
+    }
+
+    #[test]
+    fn empty_and_misshapen_answers_are_retried_and_named_by_field_only() {
+        assert_eq!(failure(Value::Null), "retryable empty answer");
+        let odd = failure(json!({"users": "ada@example.com"}));
+        assert_eq!(odd, "retryable unexpected answer at `users`");
+        let reply = answered(json!({"users": null, "code": "OK"}))
+            .unwrap()
+            .ok()
+            .unwrap();
+        assert!(reply.users.is_none());
+        let reply = answered(json!({"users": [{"id": 1, "email": "a@b"}, {"id": "kp_2"}]}))
+            .unwrap()
+            .ok()
+            .unwrap();
+        let users = reply.users.unwrap();
+        assert_eq!(
+            (users[0].id.as_deref(), users[0].email.as_deref()),
+            (None, Some("a@b"))
+        );
+        assert_eq!(users[1].id.as_deref(), Some("kp_2"));
+    }
 }

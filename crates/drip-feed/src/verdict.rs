@@ -1,11 +1,15 @@
 //! What a provider's answer means for the migration.
 
+use serde::Serialize;
+
 /// Names taken from the provider's ID token, for the Kinde profile.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub(crate) struct Profile {
     /// `given_name` claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
     /// `family_name` claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
 }
 

@@ -20,7 +20,7 @@ use support::*;
 /// Runs with a provider that rejects, and returns the one request it got.
 fn sent(env: &[(&str, &str)], secure: bool) -> FetchRequest {
     let reject = |_: &FetchRequest| {
-        Ok(FetchResponse::json(
+        Ok(FetchResponse::from_json(
             400,
             json!({"error": "invalid_grant", "__type": "NotAuthorizedException", "result": "rejected", "error_description": "AADB2C90225: no"}),
         ))
@@ -55,8 +55,7 @@ fn header<'a>(request: &'a FetchRequest, name: &str) -> Option<&'a str> {
 
 fn json_body(request: &FetchRequest) -> Value {
     match &request.body {
-        Body::Json(value) => value.clone(),
-        Body::Text(text) => serde_json::from_str(text).unwrap(),
+        Body::Json(text) | Body::Text(text) => serde_json::from_str(text).unwrap(),
         other => panic!("expected JSON, got {other:?}"),
     }
 }

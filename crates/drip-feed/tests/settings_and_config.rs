@@ -116,7 +116,7 @@ fn misconfiguration_is_an_error_and_a_log_line_without_secrets() {
         ("AUTH0_CLIENT_SECRET", AUTH0_SECRET),
     ];
     let host = host(&env).on_fetch(|_| {
-        Ok(FetchResponse::json(
+        Ok(FetchResponse::from_json(
             401,
             json!({"error": "invalid_client", "error_description": AUTH0_SECRET}),
         ))

@@ -6,9 +6,9 @@
 //! drip-feed migration workflow is the real one.
 
 use kinde_workflow::events::ExistingPasswordProvided;
+use kinde_workflow::json::LenientString;
 use kinde_workflow::{workflow, Error, FetchRequest, Host, Result};
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 /// Names the endpoint the workflow calls.
 pub const ENDPOINT_VAR: &str = "EXAMPLE_ENDPOINT_URL";
@@ -23,6 +23,21 @@ pub struct Outcome {
     pub message: String,
     /// Copied from the event.
     pub has_user_record_in_kinde: bool,
+}
+
+/// What the workflow posts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Check<'a> {
+    email: &'a str,
+    user_agent: Option<&'a str>,
+}
+
+/// What the endpoint answers.
+#[derive(Deserialize)]
+struct Greeting {
+    #[serde(default)]
+    message: LenientString,
 }
 
 /// Posts the e-mail to the endpoint and returns its message.
@@ -44,18 +59,16 @@ pub async fn example(event: ExistingPasswordProvided, kinde: &impl Host) -> Resu
     let endpoint = kinde.required_env(ENDPOINT_VAR).await?;
     kinde.info(&format!("rust example: checking {}", auth.provided_email));
 
-    let request = FetchRequest::post(endpoint.value()).json(json!({
-        "email": auth.provided_email,
-        "userAgent": event.request.user_agent,
-    }));
+    let request = FetchRequest::post(endpoint.value()).json(&Check {
+        email: &auth.provided_email,
+        user_agent: event.request.user_agent.as_deref(),
+    })?;
     let response = kinde.fetch(request).await?;
     let message = response
-        .json
-        .as_ref()
-        .and_then(|body| body.get("message"))
-        .and_then(|m| m.as_str())
-        .ok_or_else(|| Error::msg("endpoint answered without a string `message`"))?
-        .to_owned();
+        .json::<Greeting>()
+        .ok()
+        .and_then(|greeting| greeting.message.0)
+        .ok_or_else(|| Error::msg("endpoint answered without a string `message`"))?;
     kinde.info(&format!(
         "rust example: endpoint answered {} bytes",
         message.len()
@@ -73,6 +86,7 @@ mod tests {
     use kinde_workflow::events::Event;
     use kinde_workflow::testing::{block_on, MemoryHost};
     use kinde_workflow::{Binding, Body, FetchResponse, LogLevel, Method};
+    use serde_json::json;
 
     fn event() -> ExistingPasswordProvided {
         ExistingPasswordProvided::from_json(
@@ -87,7 +101,7 @@ mod tests {
         let host = MemoryHost::new()
             .with_settings(WORKFLOW_SETTINGS)
             .with_env(ENDPOINT_VAR, "https://legacy.example/hello")
-            .on_fetch(|_| Ok(FetchResponse::json(200, json!({"message": "hi ada"}))));
+            .on_fetch(|_| Ok(FetchResponse::from_json(200, json!({"message": "hi ada"}))));
         let outcome = block_on(example(event(), &host)).unwrap();
         assert_eq!(outcome.message, "hi ada");
 
@@ -97,7 +111,7 @@ mod tests {
         assert_eq!(requests[0].url, "https://legacy.example/hello");
         assert_eq!(
             requests[0].body,
-            Body::Json(json!({"email": "ada@example.com", "userAgent": "UA"}))
+            Body::Json(r#"{"email":"ada@example.com","userAgent":"UA"}"#.to_owned())
         );
         assert_eq!(
             host.logs(),

@@ -47,6 +47,9 @@ pub enum Error {
         /// The host's message.
         message: String,
     },
+    /// A JSON answer or body did not have the expected shape.
+    #[error("unexpected JSON {0}")]
+    Json(#[from] crate::json::JsonError),
     /// A failure reported by workflow code.
     #[error("{0}")]
     Workflow(String),

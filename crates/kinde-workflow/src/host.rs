@@ -6,8 +6,11 @@
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::json::{self, JsonError};
 use crate::{Binding, Error, M2mTokenRequest, Result, Secret};
 
 /// Custom claims of a token, by name.
@@ -48,8 +51,8 @@ pub enum Body {
     None,
     /// Sent as is.
     Text(String),
-    /// Sent as JSON (the host serializes it).
-    Json(Value),
+    /// Sent as JSON: the text [`FetchRequest::json`] wrote.
+    Json(String),
     /// Sent URL-encoded as `application/x-www-form-urlencoded`.
     Form(Vec<(String, String)>),
 }
@@ -108,10 +111,12 @@ impl FetchRequest {
         self
     }
 
-    /// Sets a JSON body and `Content-Type: application/json`.
-    pub fn json(mut self, body: Value) -> Self {
-        self.body = Body::Json(body);
-        self.header("Content-Type", "application/json")
+    /// Sets a JSON body written from `body` and `Content-Type: application/json`.
+    ///
+    /// Fails only when `body` cannot be JSON (a map with non-string keys).
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, JsonError> {
+        self.body = Body::Json(json::to_string(body)?);
+        Ok(self.header("Content-Type", "application/json"))
     }
 
     /// Sets a form body and its content type.
@@ -150,7 +155,8 @@ impl fmt::Debug for FetchRequest {
 /// What `kinde.fetch` answered.
 ///
 /// Kinde documents only `json` and `text`; `status` and `headers` are filled in when
-/// the host provides them. `Debug` hides the body, which may hold tokens.
+/// the host provides them. The body is kept as text and read into a type of the
+/// caller's with [`json`](Self::json). `Debug` hides the body, which may hold tokens.
 #[derive(Clone, Default, PartialEq)]
 pub struct FetchResponse {
     /// HTTP status, when the host reports it.
@@ -159,30 +165,42 @@ pub struct FetchResponse {
     pub headers: Option<Vec<(String, String)>>,
     /// The body as text.
     pub text: String,
-    /// The body parsed as JSON, when it is JSON.
-    pub json: Option<Value>,
 }
 
 impl FetchResponse {
-    /// A JSON response with the given status.
-    pub fn json(status: u16, body: Value) -> Self {
-        Self {
-            status: Some(status),
-            headers: None,
-            text: crate::wire::json_text(&body),
-            json: Some(body),
-        }
+    /// A response with the given status whose body is `body` written as JSON.
+    ///
+    /// # Panics
+    /// When `body` cannot be JSON (a map with non-string keys); meant for tests.
+    pub fn from_json(status: u16, body: impl Serialize) -> Self {
+        let text = json::to_string(&body).unwrap_or_else(|err| panic!("response body {err}"));
+        Self::text(status, text)
     }
 
     /// A text response with the given status.
     pub fn text(status: u16, body: impl Into<String>) -> Self {
-        let text = body.into();
         Self {
             status: Some(status),
             headers: None,
-            json: serde_json::from_str(&text).ok(),
-            text,
+            text: body.into(),
         }
+    }
+
+    /// Reads the body as JSON into `T`; the error names the field that did not fit.
+    ///
+    /// ```
+    /// use kinde_workflow::FetchResponse;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Check {
+    ///     known: bool,
+    /// }
+    ///
+    /// let response = FetchResponse::text(200, r#"{"known":true}"#);
+    /// assert!(response.json::<Check>().unwrap().known);
+    /// ```
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, JsonError> {
+        json::from_str(&self.text)
     }
 
     /// Whether the status is known and 2xx.
@@ -253,8 +271,8 @@ pub struct ApiRequest {
     pub method: Method,
     /// Endpoint below `/api/v1/`, e.g. `users?email=ada%40example.com`.
     pub endpoint: String,
-    /// JSON body for POST, PUT and PATCH.
-    pub params: Option<Value>,
+    /// JSON text of the body for POST, PUT and PATCH.
+    pub params: Option<String>,
 }
 
 impl fmt::Debug for ApiRequest {
@@ -283,19 +301,52 @@ impl ApiRequest {
         Self::new(Method::Get, endpoint, None)
     }
 
-    /// `POST /api/v1/{endpoint}` with a JSON body.
-    pub fn post(endpoint: impl Into<String>, params: Value) -> Self {
-        Self::new(Method::Post, endpoint, Some(params))
+    /// `POST /api/v1/{endpoint}` with `params` written as the JSON body.
+    ///
+    /// ```
+    /// use kinde_workflow::ApiRequest;
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct NewOrganization<'a> {
+    ///     name: &'a str,
+    /// }
+    ///
+    /// let call = ApiRequest::post("organization", &NewOrganization { name: "Acme" }).unwrap();
+    /// assert_eq!(call.params.as_deref(), Some(r#"{"name":"Acme"}"#));
+    /// ```
+    pub fn post<T: Serialize + ?Sized>(
+        endpoint: impl Into<String>,
+        params: &T,
+    ) -> Result<Self, JsonError> {
+        Ok(Self::new(
+            Method::Post,
+            endpoint,
+            Some(json::to_string(params)?),
+        ))
     }
 
-    /// `PUT /api/v1/{endpoint}` with a JSON body.
-    pub fn put(endpoint: impl Into<String>, params: Value) -> Self {
-        Self::new(Method::Put, endpoint, Some(params))
+    /// `PUT /api/v1/{endpoint}` with `params` written as the JSON body.
+    pub fn put<T: Serialize + ?Sized>(
+        endpoint: impl Into<String>,
+        params: &T,
+    ) -> Result<Self, JsonError> {
+        Ok(Self::new(
+            Method::Put,
+            endpoint,
+            Some(json::to_string(params)?),
+        ))
     }
 
-    /// `PATCH /api/v1/{endpoint}` with a JSON body.
-    pub fn patch(endpoint: impl Into<String>, params: Value) -> Self {
-        Self::new(Method::Patch, endpoint, Some(params))
+    /// `PATCH /api/v1/{endpoint}` with `params` written as the JSON body.
+    pub fn patch<T: Serialize + ?Sized>(
+        endpoint: impl Into<String>,
+        params: &T,
+    ) -> Result<Self, JsonError> {
+        Ok(Self::new(
+            Method::Patch,
+            endpoint,
+            Some(json::to_string(params)?),
+        ))
     }
 
     /// `DELETE /api/v1/{endpoint}`.
@@ -303,12 +354,45 @@ impl ApiRequest {
         Self::new(Method::Delete, endpoint, None)
     }
 
-    fn new(method: Method, endpoint: impl Into<String>, params: Option<Value>) -> Self {
+    fn new(method: Method, endpoint: impl Into<String>, params: Option<String>) -> Self {
         Self {
             method,
             endpoint: endpoint.into(),
             params,
         }
+    }
+}
+
+/// What a Management API call answered: its JSON text, read into a type of the
+/// caller's with [`json`](Self::json). `Debug` shows the length only.
+#[derive(Clone, Default, PartialEq)]
+pub struct ApiResponse {
+    /// The answer as JSON text (`null` when the API answered nothing).
+    pub text: String,
+}
+
+impl ApiResponse {
+    /// An answer of `body` written as JSON.
+    ///
+    /// # Panics
+    /// When `body` cannot be JSON (a map with non-string keys); meant for tests.
+    pub fn from_json(body: impl Serialize) -> Self {
+        let text = json::to_string(&body).unwrap_or_else(|err| panic!("API answer {err}"));
+        Self { text }
+    }
+
+    /// Reads the answer into `T`; the error names the field that did not fit.
+    /// `Option<T>` reads an empty (`null`) answer as `None`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, JsonError> {
+        json::from_str(&self.text)
+    }
+}
+
+impl fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("text_len", &self.text.len())
+            .finish()
     }
 }
 
@@ -390,8 +474,9 @@ pub trait Host {
     /// A Management API call through `createKindeAPI` (bindings [`Binding::Fetch`],
     /// [`Binding::Env`], [`Binding::Cache`] and [`Binding::Url`]: it reads the M2M
     /// credentials from `KINDE_WF_M2M_CLIENT_ID`/`KINDE_WF_M2M_CLIENT_SECRET`, caches its
-    /// token and form-encodes the token request). Returns the response's JSON.
-    async fn management_api(&self, request: ApiRequest) -> Result<Value>;
+    /// token and form-encodes the token request). Returns the answer's JSON text; read
+    /// it with [`ApiResponse::json`].
+    async fn management_api(&self, request: ApiRequest) -> Result<ApiResponse>;
 
     /// `kinde.widget.invalidateFormField` (binding [`Binding::Widget`](crate::Binding::Widget)).
     async fn invalidate_form_field(&self, field: &str, message: &str) -> Result<()>;
@@ -505,14 +590,44 @@ mod tests {
 
     #[test]
     fn api_request_debug_hides_its_parameters() {
-        let request = ApiRequest {
-            method: Method::Put,
-            endpoint: "users/kp_1/password".to_owned(),
-            params: Some(serde_json::json!({"hashed_password": "$2a$10$secrethash"})),
-        };
+        let request = ApiRequest::put(
+            "users/kp_1/password",
+            &serde_json::json!({"hashed_password": "$2a$10$secrethash"}),
+        )
+        .unwrap();
         let shown = format!("{request:?}");
         assert!(shown.contains("users/kp_1/password"), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
         assert!(!shown.contains("secrethash"), "{shown}");
+        let body = FetchRequest::post("https://x.example/check")
+            .json(&serde_json::json!({"password": "hunter2"}))
+            .unwrap();
+        assert!(!format!("{body:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn answers_are_read_into_the_callers_types() {
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct User {
+            id: String,
+        }
+        let empty = ApiResponse::from_json(Value::Null);
+        assert_eq!(empty.json::<Option<User>>().unwrap(), None);
+        let user = ApiResponse::from_json(serde_json::json!({"id": "kp_1", "extra": [1]}));
+        assert_eq!(user.json::<User>().unwrap().id, "kp_1");
+        assert_eq!(format!("{user:?}"), "ApiResponse { text_len: 25 }");
+        let err = FetchResponse::text(502, "<html>")
+            .json::<User>()
+            .unwrap_err();
+        assert_eq!(err.path(), ".");
+        let err = Error::from(
+            FetchResponse::from_json(200, [1])
+                .json::<User>()
+                .unwrap_err(),
+        );
+        assert_eq!(
+            err.to_string(),
+            "unexpected JSON at `.`: invalid type: sequence, expected struct User"
+        );
     }
 }

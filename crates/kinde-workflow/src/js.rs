@@ -16,7 +16,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::events::Event;
 use crate::host::{
-    ApiRequest, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel, MfaEnforcementPolicy,
+    ApiRequest, ApiResponse, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel,
+    MfaEnforcementPolicy,
 };
 use crate::{wire, Binding, Error, M2mTokenRequest, Result, Secret};
 
@@ -217,17 +218,12 @@ impl Host for JsHost {
         wire::decode_env(&text).map_err(|e| binding_error(Binding::Env, e))
     }
 
-    async fn management_api(&self, request: ApiRequest) -> Result<Value> {
+    async fn management_api(&self, request: ApiRequest) -> Result<ApiResponse> {
         let answer = self
             .bindings
             .kinde_management_api(&wire::encode_api(&request));
         let text = settle_string(answer, Binding::Fetch).await?;
-        serde_json::from_str(&text).map_err(|e| {
-            binding_error(
-                Binding::Fetch,
-                format!("unreadable Management API answer: {e}"),
-            )
-        })
+        Ok(ApiResponse { text })
     }
 
     async fn invalidate_form_field(&self, field: &str, message: &str) -> Result<()> {

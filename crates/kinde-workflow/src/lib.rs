@@ -25,6 +25,7 @@ pub mod bump;
 mod error;
 pub mod events;
 mod host;
+pub mod json;
 mod m2m;
 mod secret;
 mod settings;
@@ -47,8 +48,8 @@ static ALLOCATOR: bump::BumpAllocator = bump::BumpAllocator::new();
 
 pub use error::{Error, Result};
 pub use host::{
-    ApiRequest, Body, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel, Method,
-    MfaEnforcementPolicy,
+    ApiRequest, ApiResponse, Body, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel,
+    Method, MfaEnforcementPolicy,
 };
 /// Declares an `async fn(event, &impl Host) -> Result<T>` as the crate's workflow.
 ///

@@ -7,10 +7,11 @@
 //!
 //! let host = MemoryHost::new()
 //!     .with_env("API_URL", "https://legacy.example/check")
-//!     .on_fetch(|request| Ok(FetchResponse::json(200, json!({"seen": request.url}))));
+//!     .on_fetch(|request| Ok(FetchResponse::from_json(200, json!({"seen": request.url}))));
 //! let url = block_on(host.required_env("API_URL")).unwrap();
 //! let answer = block_on(host.fetch(FetchRequest::post(url.value()))).unwrap();
-//! assert_eq!(answer.json.unwrap()["seen"], "https://legacy.example/check");
+//! let seen: serde_json::Value = answer.json().unwrap();
+//! assert_eq!(seen["seen"], "https://legacy.example/check");
 //! assert_eq!(host.requests().len(), 1);
 //! ```
 
@@ -23,7 +24,8 @@ use std::task::{Context, Poll, Waker};
 use serde_json::Value;
 
 use crate::host::{
-    ApiRequest, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel, MfaEnforcementPolicy,
+    ApiRequest, ApiResponse, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel,
+    MfaEnforcementPolicy,
 };
 use crate::{Binding, Error, M2mTokenRequest, Result, Secret, WorkflowSettings};
 
@@ -158,7 +160,8 @@ impl MemoryHost {
         self
     }
 
-    /// Answers Management API calls with `handler`.
+    /// Answers Management API calls with `handler`; its value is written as the answer's
+    /// JSON text (`Value::Null` for an empty answer).
     pub fn on_management_api(
         mut self,
         handler: impl Fn(&ApiRequest) -> Result<Value> + 'static,
@@ -283,13 +286,13 @@ impl Host for MemoryHost {
         Ok(self.env.get(name).cloned())
     }
 
-    async fn management_api(&self, request: ApiRequest) -> Result<Value> {
+    async fn management_api(&self, request: ApiRequest) -> Result<ApiResponse> {
         for binding in [Binding::Fetch, Binding::Env, Binding::Cache, Binding::Url] {
             self.check(binding)?;
         }
         self.push(Call::ManagementApi(request.clone()));
         match &self.api {
-            Some(handler) => handler(&request),
+            Some(handler) => handler(&request).map(ApiResponse::from_json),
             None => Err(Error::Binding {
                 binding: Binding::Fetch,
                 message: "MemoryHost has no Management API handler".to_owned(),

@@ -5,12 +5,13 @@
 //! by field from WASM. Bodies travel as text: JSON is serialized and forms are
 //! URL-encoded here, so no host needs `URLSearchParams` (the `url` binding).
 //!
-//! The messages of the calls every workflow makes (fetch, env) are written from typed
-//! structs and their answers read without `serde_json::Value` maps: translated to
-//! JavaScript, every map node is an allocation and a tree walk that goja interprets.
-//! Those answers carry free text (a response body, an environment variable) and are
-//! not JSON at all; see [`decode_fetch`] and [`decode_env`]. The rarer messages
-//! (Management API, claims, localization, M2M tokens) still go through `Value`.
+//! The messages of the calls workflows make most (fetch, env, Management API) are
+//! written from typed structs and their answers read without `serde_json::Value`
+//! maps: translated to JavaScript, every map node is an allocation and a tree walk
+//! that goja interprets. Answers carry their body as text (a response body, an
+//! environment variable), which the workflow reads into its own types; see
+//! [`decode_fetch`] and [`decode_env`]. The rarer messages (claims, localization, M2M
+//! tokens) still go through `Value`.
 
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -65,7 +66,7 @@ pub fn encode_fetch(request: &FetchRequest) -> String {
     let body = match &request.body {
         Body::None => None,
         Body::Text(text) => Some(text.as_str().into()),
-        Body::Json(value) => Some(json_text(value).into()),
+        Body::Json(text) => Some(text.as_str().into()),
         Body::Form(fields) => Some(
             form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(fields)
@@ -82,28 +83,21 @@ pub fn encode_fetch(request: &FetchRequest) -> String {
     serde_json::to_string(&call).expect("strings and a map of strings always serialize")
 }
 
-/// Decodes the shim's answer to a fetch: a JSON head `[status, headers, isJson]`, a
-/// line break, then the body text as is (no escaping to undo). `status` may be `null`,
-/// `headers` is `null` or a list of `[name, value]` pairs, and `isJson` says whether
-/// the host read the body as JSON; the text is then parsed here, once, and a text that
-/// is not JSON after all leaves `json` empty.
+/// Decodes the shim's answer to a fetch: a JSON head `[status, headers]`, a line
+/// break, then the body text as is (no escaping to undo; a body the host handed over
+/// parsed is written back as JSON text). `status` may be `null`, `headers` is `null`
+/// or a list of `[name, value]` pairs.
 pub fn decode_fetch(answer: &str) -> Result<FetchResponse, String> {
-    type Head = (Option<u16>, Option<Vec<(String, String)>>, bool);
+    type Head = (Option<u16>, Option<Vec<(String, String)>>);
     let (head, text) = answer
         .split_once('\n')
         .ok_or_else(|| "fetch result has no head line".to_owned())?;
-    let (status, headers, is_json): Head =
+    let (status, headers): Head =
         serde_json::from_str(head).map_err(|e| format!("unreadable fetch result: {e}"))?;
-    let json = if is_json {
-        serde_json::from_str(text).ok()
-    } else {
-        None
-    };
     Ok(FetchResponse {
         status,
         headers,
         text: text.to_owned(),
-        json,
     })
 }
 
@@ -119,21 +113,28 @@ pub fn decode_env(answer: &str) -> Result<Option<EnvVar>, String> {
     }
 }
 
-/// Encodes a Management API call for the shim's `kindeManagementApi` adapter.
+/// Encodes a Management API call for the shim's `kindeManagementApi` adapter:
+/// `{method, endpoint, params?}` with the method in lower case and `params` the
+/// request's JSON text as is.
 pub fn encode_api(request: &ApiRequest) -> String {
-    let mut message = Map::new();
-    message.insert(
-        "method".to_owned(),
-        Value::String(request.method.as_str().to_ascii_lowercase()),
-    );
-    message.insert(
-        "endpoint".to_owned(),
-        Value::from(request.endpoint.as_str()),
-    );
-    if let Some(params) = &request.params {
-        message.insert("params".to_owned(), params.clone());
+    #[derive(Serialize)]
+    struct Call<'a> {
+        method: &'a str,
+        endpoint: &'a str,
     }
-    json_text(&Value::Object(message))
+    let method = request.method.as_str().to_ascii_lowercase();
+    let mut message = serde_json::to_string(&Call {
+        method: &method,
+        endpoint: &request.endpoint,
+    })
+    .expect("strings always serialize");
+    if let Some(params) = &request.params {
+        message.pop();
+        message.push_str(",\"params\":");
+        message.push_str(params);
+        message.push('}');
+    }
+    message
 }
 
 /// Decodes the shim's answer to `kinde*TokenClaims`: a JSON object, or `null` for none.
@@ -206,7 +207,7 @@ mod tests {
         );
         let text = FetchRequest::new(Method::Put, "u").text("hi");
         assert!(encode_fetch(&text).contains(r#""body":"hi""#));
-        let json_body = FetchRequest::post("u").json(json!({"k": [1]}));
+        let json_body = FetchRequest::post("u").json(&json!({"k": [1]})).unwrap();
         assert!(encode_fetch(&json_body).contains(r#""body":"{\"k\":[1]}""#));
         assert!(!encode_fetch(&FetchRequest::get("u")).contains("body"));
     }
@@ -226,20 +227,16 @@ mod tests {
 
     #[test]
     fn fetch_answer_decodes_with_or_without_status() {
-        let full = decode_fetch("[403,[[\"x\",\"1\"]],true]\n{\"error\":\"e\"}").unwrap();
+        let full = decode_fetch("[403,[[\"x\",\"1\"]]]\n{\"error\":\"e\"}").unwrap();
         assert_eq!(full.status, Some(403));
         assert_eq!(full.headers, Some(vec![("x".to_owned(), "1".to_owned())]));
         assert_eq!(full.text, r#"{"error":"e"}"#);
-        assert_eq!(full.json.unwrap()["error"], "e");
-        let minimal = decode_fetch("[null,null,false]\nline one\nline two").unwrap();
+        assert_eq!(full.json::<Value>().unwrap()["error"], "e");
+        let minimal = decode_fetch("[null,null]\nline one\nline two").unwrap();
         assert_eq!(minimal.status, None);
         assert_eq!(minimal.text, "line one\nline two");
-        assert!(minimal.json.is_none());
-        assert_eq!(decode_fetch("[null,null,false]\n").unwrap().text, "");
-        assert!(decode_fetch("[200,null,true]\nnot json")
-            .unwrap()
-            .json
-            .is_none());
+        assert!(minimal.json::<Value>().is_err());
+        assert_eq!(decode_fetch("[null,null]\n").unwrap().text, "");
         assert!(decode_fetch("[1]").is_err());
         assert!(decode_fetch("nope\n").is_err());
     }
@@ -264,11 +261,16 @@ mod tests {
         let call = ApiRequest {
             method: Method::Put,
             endpoint: "users/1/password".into(),
-            params: Some(json!({"hashed_password":"h"})),
+            params: Some(r#"{"hashed_password":"h"}"#.to_owned()),
         };
         assert_eq!(
             encode_api(&call),
-            r#"{"endpoint":"users/1/password","method":"put","params":{"hashed_password":"h"}}"#
+            r#"{"method":"put","endpoint":"users/1/password","params":{"hashed_password":"h"}}"#
+        );
+        let get = ApiRequest::get("users?email=a%40b");
+        assert_eq!(
+            encode_api(&get),
+            r#"{"method":"get","endpoint":"users?email=a%40b"}"#
         );
     }
 

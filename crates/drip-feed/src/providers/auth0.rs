@@ -1,7 +1,7 @@
 //! Auth0: the Resource Owner Password grant (`password` or `password-realm`).
 
 use kinde_workflow::{FetchRequest, Host, Result, Secret};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use super::{judge, unrecognised, Credentials};
 use crate::answer::{code, reply, Answer};
@@ -66,28 +66,34 @@ pub(crate) async fn check(
     credentials: &Credentials<'_>,
     host: &impl Host,
 ) -> Result<Verdict> {
-    let mut body = Map::new();
-    let mut put = |key: &str, value: &str| {
-        body.insert(key.to_owned(), Value::String(value.to_owned()));
+    #[derive(Serialize)]
+    struct TokenRequest<'a> {
+        grant_type: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        realm: Option<&'a str>,
+        username: &'a str,
+        password: &'a str,
+        client_id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_secret: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        audience: Option<&'a str>,
+        scope: &'a str,
+    }
+    let body = TokenRequest {
+        grant_type: match config.realm {
+            Some(_) => PASSWORD_REALM_GRANT,
+            None => "password",
+        },
+        realm: config.realm.as_deref(),
+        username: credentials.email,
+        password: credentials.password.expose(),
+        client_id: &config.client_id,
+        client_secret: config.client_secret.as_ref().map(Secret::expose),
+        audience: config.audience.as_deref(),
+        scope: "openid profile",
     };
-    match &config.realm {
-        Some(realm) => {
-            put("grant_type", PASSWORD_REALM_GRANT);
-            put("realm", realm);
-        }
-        None => put("grant_type", "password"),
-    }
-    put("username", credentials.email);
-    put("password", credentials.password.expose());
-    put("client_id", &config.client_id);
-    if let Some(secret) = &config.client_secret {
-        put("client_secret", secret.expose());
-    }
-    if let Some(audience) = &config.audience {
-        put("audience", audience);
-    }
-    put("scope", "openid profile");
-    let mut request = FetchRequest::post(&config.token_url).json(Value::Object(body));
+    let mut request = FetchRequest::post(&config.token_url).json(&body)?;
     if let Some(ip) = credentials.ip {
         request = request.header("auth0-forwarded-for", ip);
     }
@@ -97,10 +103,10 @@ pub(crate) async fn check(
 
 /// Classifies a token-endpoint answer by its `error` code (never its description).
 pub(crate) fn classify(answer: &Answer) -> Verdict {
-    if answer.str_field("access_token").is_some() && !answer.is_known_failure() {
-        return Verdict::verified(profile_from_id_token(answer.str_field("id_token")));
+    if answer.fields.access_token.as_deref().is_some() && !answer.is_known_failure() {
+        return Verdict::verified(profile_from_id_token(answer.fields.id_token.as_deref()));
     }
-    let Some(error) = answer.str_field("error") else {
+    let Some(error) = answer.fields.error.as_deref() else {
         return unrecognised(answer);
     };
     match error {

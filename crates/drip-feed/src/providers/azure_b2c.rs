@@ -79,13 +79,13 @@ pub(crate) async fn check(
 
 /// Classifies a token answer by the `AADB2C…` code opening `error_description`.
 pub(crate) fn classify(answer: &Answer) -> Verdict {
-    let has_token =
-        answer.str_field("access_token").is_some() || answer.str_field("id_token").is_some();
+    let has_token = answer.fields.access_token.as_deref().is_some()
+        || answer.fields.id_token.as_deref().is_some();
     if has_token && !answer.is_known_failure() {
-        return Verdict::verified(profile_from_id_token(answer.str_field("id_token")));
+        return Verdict::verified(profile_from_id_token(answer.fields.id_token.as_deref()));
     }
-    let error = answer.str_field("error");
-    let description = answer.str_field("error_description");
+    let error = answer.fields.error.as_deref();
+    let description = answer.fields.error_description.as_deref();
     let description_code = description.and_then(leading_code);
     match (description_code, error) {
         (Some(b2c), _) => classify_code(b2c, answer),

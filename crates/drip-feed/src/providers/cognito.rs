@@ -4,9 +4,8 @@
 
 use aws_sigv4_signer::{hmac_sha256, sign, AmzDate, Options, Request};
 use base64::Engine;
-use kinde_workflow::wire::object;
-use kinde_workflow::{FetchRequest, Host, Result, Secret};
-use serde_json::{Map, Value};
+use kinde_workflow::{json, FetchRequest, Host, Result, Secret};
+use serde::Serialize;
 
 use super::{judge, unrecognised, Credentials};
 use crate::answer::{code, reply, Answer};
@@ -111,40 +110,47 @@ pub(crate) async fn check(
     host: &impl Host,
     now: u64,
 ) -> Result<Verdict> {
-    let mut parameters = Map::new();
-    parameters.insert(
-        "USERNAME".into(),
-        Value::String(credentials.email.to_owned()),
-    );
-    parameters.insert(
-        "PASSWORD".into(),
-        Value::String(credentials.password.expose().to_owned()),
-    );
-    if let Some(secret) = &config.client_secret {
-        let hash = secret_hash(secret, credentials.email, &config.client_id);
-        parameters.insert("SECRET_HASH".into(), Value::String(hash));
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct InitiateAuth<'a> {
+        auth_flow: &'a str,
+        auth_parameters: AuthParameters<'a>,
+        client_id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_pool_id: Option<&'a str>,
     }
-    let (target, body) = match &config.admin {
-        Some(admin) => (
+    #[derive(Serialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    struct AuthParameters<'a> {
+        password: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        secret_hash: Option<String>,
+        username: &'a str,
+    }
+    let (target, auth_flow) = match &config.admin {
+        Some(_) => (
             "AWSCognitoIdentityProviderService.AdminInitiateAuth",
-            object([
-                ("AuthFlow", Value::from("ADMIN_USER_PASSWORD_AUTH")),
-                ("ClientId", Value::from(config.client_id.as_str())),
-                ("UserPoolId", Value::from(admin.user_pool_id.as_str())),
-                ("AuthParameters", Value::Object(parameters)),
-            ]),
+            "ADMIN_USER_PASSWORD_AUTH",
         ),
         None => (
             "AWSCognitoIdentityProviderService.InitiateAuth",
-            object([
-                ("AuthFlow", Value::from("USER_PASSWORD_AUTH")),
-                ("ClientId", Value::from(config.client_id.as_str())),
-                ("AuthParameters", Value::Object(parameters)),
-            ]),
+            "USER_PASSWORD_AUTH",
         ),
     };
     // The exact bytes sent are the bytes signed.
-    let body = kinde_workflow::wire::json_text(&body);
+    let body = json::to_string(&InitiateAuth {
+        auth_flow,
+        auth_parameters: AuthParameters {
+            password: credentials.password.expose(),
+            secret_hash: config
+                .client_secret
+                .as_ref()
+                .map(|secret| secret_hash(secret, credentials.email, &config.client_id)),
+            username: credentials.email,
+        },
+        client_id: &config.client_id,
+        user_pool_id: config.admin.as_ref().map(|a| a.user_pool_id.as_str()),
+    })?;
     let mut url = String::from("https://");
     url.push_str(&config.host);
     url.push('/');
@@ -181,28 +187,27 @@ pub(crate) async fn check(
 /// Classifies an `(Admin)InitiateAuth` answer by `__type` or `ChallengeName`.
 pub(crate) fn classify(answer: &Answer) -> Verdict {
     if !answer.is_known_failure() {
-        if let Some(result) = answer
-            .json
-            .as_ref()
-            .and_then(|j| j.get("AuthenticationResult"))
-        {
-            let id_token = result.get("IdToken").and_then(Value::as_str);
-            return Verdict::verified(profile_from_id_token(id_token));
+        if let Some(result) = &answer.fields.authentication_result {
+            return Verdict::verified(profile_from_id_token(result.cognito_id_token.as_deref()));
         }
-        if let Some(challenge) = answer.str_field("ChallengeName") {
+        if let Some(challenge) = answer.fields.challenge_name.as_deref() {
             return classify_challenge(challenge);
         }
     }
     let error_type = answer
-        .str_field("__type")
+        .fields
+        .error_type
+        .as_deref()
         .map(|t| t.rsplit('#').next().unwrap_or(t))
         .or_else(|| xml_signature_error(&answer.text));
     let Some(error_type) = error_type else {
         return unrecognised(answer);
     };
     let message = answer
-        .str_field("message")
-        .or_else(|| answer.str_field("Message"))
+        .fields
+        .message
+        .as_deref()
+        .or_else(|| answer.fields.message_capitalised.as_deref())
         .unwrap_or_default()
         .to_ascii_lowercase();
     match error_type {

@@ -6,9 +6,9 @@
 //! `locked`, whatever the HTTP status. 429 and 5xx without such a body, and any
 //! other body, are transient.
 
-use kinde_workflow::wire::object;
+use kinde_workflow::json::LenientString;
 use kinde_workflow::{FetchRequest, Host, Result};
-use serde_json::Value;
+use serde::Serialize;
 
 use super::{judge, unrecognised, Credentials};
 use crate::answer::{code, reply, Answer};
@@ -42,10 +42,15 @@ pub(crate) async fn check(
     credentials: &Credentials<'_>,
     host: &impl Host,
 ) -> Result<Verdict> {
-    let request = FetchRequest::post(&config.url).json(object([
-        ("email", Value::from(credentials.email)),
-        ("password", Value::from(credentials.password.expose())),
-    ]));
+    #[derive(Serialize)]
+    struct Check<'a> {
+        email: &'a str,
+        password: &'a str,
+    }
+    let request = FetchRequest::post(&config.url).json(&Check {
+        email: credentials.email,
+        password: credentials.password.expose(),
+    })?;
     let result = if config.secure_fetch {
         host.secure_fetch(request).await
     } else {
@@ -56,19 +61,19 @@ pub(crate) async fn check(
 
 /// Classifies the endpoint's `result`.
 pub(crate) fn classify(answer: &Answer) -> Verdict {
-    let Some(result) = answer.str_field("result") else {
+    let Some(result) = answer.fields.result.as_deref() else {
         return unrecognised(answer);
     };
-    let name = |claim: &str| {
-        answer
-            .str_field(claim)
+    let name = |field: &LenientString| {
+        field
+            .as_deref()
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     };
     let profile = || Profile {
-        given_name: name("given_name"),
-        family_name: name("family_name"),
+        given_name: name(&answer.fields.given_name),
+        family_name: name(&answer.fields.family_name),
     };
     match result {
         "verified" if !answer.is_known_failure() => Verdict::verified(profile()),

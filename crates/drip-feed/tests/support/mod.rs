@@ -261,7 +261,7 @@ impl FakeKinde {
             }
             Method::Post => {
                 assert_eq!(request.endpoint, "user");
-                let params = request.params.as_ref().expect("create params");
+                let params = params_of(request).expect("create params");
                 let email = params["identities"][0]["details"]["email"]
                     .as_str()
                     .expect("identity email")
@@ -286,7 +286,7 @@ impl FakeKinde {
                     .strip_prefix("users/")
                     .and_then(|rest| rest.strip_suffix("/password"))
                     .expect("users/{id}/password");
-                let params = request.params.as_ref().expect("password params");
+                let params = params_of(request).expect("password params");
                 let Some(user) = users.iter_mut().find(|u| u.id == id) else {
                     return (
                         400,
@@ -405,4 +405,10 @@ pub fn invalidations(host: &MemoryHost) -> Vec<(String, String)> {
             _ => None,
         })
         .collect()
+}
+
+/// The JSON body of a Management API call, parsed.
+pub fn params_of(request: &ApiRequest) -> Option<Value> {
+    let text = request.params.as_deref()?;
+    Some(serde_json::from_str(text).expect("params are JSON"))
 }

@@ -28,8 +28,6 @@ mod plan;
 mod pre_mfa;
 mod tokens;
 
-mod locate;
-
 pub use authentication::{
     PostAuthentication, PostAuthenticationAuth, PostAuthenticationContext, PreRegistration,
     PreRegistrationContext,
@@ -71,38 +69,10 @@ pub trait Event: DeserializeOwned {
     /// );
     /// ```
     fn from_json(json: &str) -> Result<Self, Error> {
-        serde_json::from_str(json).map_err(|err| {
-            let message = strip_position(&err.to_string());
-            if !err.is_data() {
-                return Error::InvalidEvent {
-                    path: ".".to_owned(),
-                    message: format!("not JSON: {message}"),
-                };
-            }
-            let path = locate::path_at(json, locate::offset_of(json, err.line(), err.column()));
-            // serde reports a missing field at its parent; name the field itself.
-            match missing_field_name(&message) {
-                Some(field) => Error::InvalidEvent {
-                    path: locate::join(&path, field),
-                    message: "missing field".to_owned(),
-                },
-                None => Error::InvalidEvent { path, message },
-            }
+        crate::json::from_str(json).map_err(|err| {
+            let (path, message) = err.into_parts();
+            Error::InvalidEvent { path, message }
         })
-    }
-}
-
-/// Extracts `name` from serde's "missing field `name`" message.
-fn missing_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("missing field `")?;
-    Some(&rest[..rest.find('`')?])
-}
-
-/// Drops serde_json's " at line 1 column 42" suffix: the event is one line.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
     }
 }
 

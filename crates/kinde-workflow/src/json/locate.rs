@@ -1,9 +1,9 @@
-//! Names the field of an event that serde_json rejected.
+//! Names the field of a JSON document that serde_json rejected.
 //!
-//! Events are read straight into their types; serde_json's error then says *what* is
+//! Events and answers are read straight into their types; serde_json's error then says *what* is
 //! wrong and at which line and column. This module turns that position into the path
 //! of the value it falls on (`context.auth.providedEmail`) by scanning the JSON text,
-//! which costs nothing unless an event is bad. (Tracking the path while decoding,
+//! which costs nothing unless a document is bad. (Tracking the path while decoding,
 //! as `serde_path_to_error` does, would wrap every visitor of every event type: a
 //! tenth of a workflow's code once translated to JavaScript, and work on every run.)
 //!
@@ -164,7 +164,7 @@ fn render(stack: &[Frame]) -> String {
 mod tests {
     use super::*;
 
-    /// The path serde_json's error position falls on, as `Event::from_json` computes it.
+    /// The path serde_json's error position falls on, as `json::from_str` computes it.
     fn located<T: serde::de::DeserializeOwned + std::fmt::Debug>(json: &str) -> (String, String) {
         let err = serde_json::from_str::<T>(json).unwrap_err();
         let offset = offset_of(json, err.line(), err.column());

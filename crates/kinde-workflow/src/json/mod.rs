@@ -1,0 +1,331 @@
+//! Reading and writing JSON with errors that name the offending field.
+//!
+//! Events, fetch answers and Management API answers are all read with [`from_str`]
+//! straight into the caller's types, with one JSON reader and no intermediate
+//! `serde_json::Value` tree. Translated to JavaScript, every node of such a tree is
+//! an allocation and a map walk that goja interprets, and its code is a tenth of a
+//! small workflow.
+
+mod locate;
+mod objects;
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A JSON document that could not be read as the expected type, or a value that could
+/// not be written as JSON.
+///
+/// `path` names the field (`context.auth.providedEmail`, `users[0].id`, `.` for the
+/// whole document); `message` says what is wrong, as serde puts it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("at `{path}`: {message}")]
+pub struct JsonError {
+    path: String,
+    message: String,
+}
+
+impl JsonError {
+    /// The JSON path of the offending value.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Both parts, to build another error from them.
+    pub fn into_parts(self) -> (String, String) {
+        (self.path, self.message)
+    }
+}
+
+/// Reads `json` as a `T`; on failure the error names the field that did not fit.
+///
+/// A struct at the top level is read from a JSON object only (serde_json alone also
+/// takes an array of its fields), so `["hi"]` is no `{"message": "hi"}`.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Page {
+///     users: Vec<User>,
+/// }
+/// #[derive(serde::Deserialize)]
+/// struct User {
+///     #[allow(dead_code)]
+///     id: String,
+/// }
+///
+/// let err = kinde_workflow::json::from_str::<Page>(r#"{"users":[{"id":"a"},{"id":7}]}"#)
+///     .err()
+///     .unwrap();
+/// assert_eq!(err.path(), "users[1].id");
+/// assert_eq!(err.message(), "invalid type: integer `7`, expected a string");
+/// ```
+pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, JsonError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    T::deserialize(objects::ObjectsOnly(&mut deserializer))
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|err| located(json, &err))
+}
+
+/// The error for `err`, serde_json's failure to read `json`, named by its path. Kept
+/// apart from [`from_str`] so every type read shares it.
+#[inline(never)]
+fn located(json: &str, err: &serde_json::Error) -> JsonError {
+    let message = strip_position(&err.to_string());
+    if !err.is_data() {
+        return JsonError {
+            path: ".".to_owned(),
+            message: format!("not JSON: {message}"),
+        };
+    }
+    let path = locate::path_at(json, locate::offset_of(json, err.line(), err.column()));
+    // serde reports a missing field at its parent; name the field itself.
+    match missing_field_name(&message) {
+        Some(field) => JsonError {
+            path: locate::join(&path, field),
+            message: "missing field".to_owned(),
+        },
+        None => JsonError { path, message },
+    }
+}
+
+/// Writes `value` as compact JSON. Fails only for a map whose keys are not strings or
+/// a `Serialize` implementation that reports an error.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonError> {
+    serde_json::to_string(value).map_err(|err| unwritable(&err))
+}
+
+/// The error for a value serde_json could not write; shared by every type written.
+#[inline(never)]
+fn unwritable(err: &serde_json::Error) -> JsonError {
+    JsonError {
+        path: ".".to_owned(),
+        message: format!(
+            "cannot be written as JSON: {}",
+            strip_position(&err.to_string())
+        ),
+    }
+}
+
+/// Extracts `name` from serde's "missing field `name`" message.
+fn missing_field_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    Some(&rest[..rest.find('`')?])
+}
+
+/// Drops serde_json's " at line 1 column 42" suffix: the path says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A field read as text when it holds a string and as absent when it holds anything
+/// else (a number, `null`, an object), for answers from systems whose shape cannot
+/// be relied on: one odd field does not make the rest of the answer unreadable.
+///
+/// ```
+/// use kinde_workflow::json::{from_str, LenientString};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Answer {
+///     #[serde(default)]
+///     error: LenientString,
+///     #[serde(default)]
+///     result: LenientString,
+/// }
+///
+/// let answer: Answer = from_str(r#"{"error":{"code":5},"result":"ok"}"#).unwrap();
+/// assert_eq!((answer.error.as_deref(), answer.result.as_deref()), (None, Some("ok")));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct LenientString(pub Option<String>);
+
+impl LenientString {
+    /// The text, when the field held a string.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl fmt::Debug for LenientString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Answers carry tokens: show whether a value is there, not what it is.
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+    }
+}
+
+/// A field read as a boolean when it holds one and as absent when it holds anything
+/// else; see [`LenientString`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LenientBool(pub Option<bool>);
+
+impl<'de> Deserialize<'de> for LenientString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match deserializer.deserialize_any(ScalarVisitor)? {
+            Scalar::String(text) => Ok(LenientString(Some(text))),
+            _ => Ok(LenientString(None)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LenientBool {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match deserializer.deserialize_any(ScalarVisitor)? {
+            Scalar::Bool(value) => Ok(LenientBool(Some(value))),
+            _ => Ok(LenientBool(None)),
+        }
+    }
+}
+
+/// What a lenient field held: one visitor serves every lenient type, so a module
+/// holds its code once.
+enum Scalar {
+    String(String),
+    Bool(bool),
+    Other,
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Scalar, E> {
+        Ok(Scalar::String(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Scalar, E> {
+        Ok(Scalar::String(value))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        users: Vec<User>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct User {
+        id: String,
+        #[serde(default)]
+        name: LenientString,
+        #[serde(default)]
+        admin: LenientBool,
+    }
+
+    #[test]
+    fn a_top_level_struct_is_read_from_an_object_only() {
+        let err = from_str::<User>(r#"["kp_1", "Ada"]"#).unwrap_err();
+        assert_eq!(err.path(), ".");
+        assert_eq!(
+            err.message(),
+            "invalid type: sequence, expected struct User"
+        );
+        let user: User = from_str(r#" {"id": "kp_1"} "#).unwrap();
+        assert_eq!(user.id, "kp_1");
+        let pair: (u8, String) = from_str(r#"[1, "x"]"#).unwrap();
+        assert_eq!(pair, (1, "x".to_owned()));
+        let err = from_str::<User>(r#"{"id": "kp_1"} {"#).unwrap_err();
+        assert!(
+            err.message().starts_with("not JSON: trailing characters"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_field_and_drop_the_position() {
+        let err = from_str::<Page>(r#"{"users":[{"id":"a"},{}]}"#).unwrap_err();
+        assert_eq!(
+            (err.path(), err.message()),
+            ("users[1].id", "missing field")
+        );
+        assert_eq!(err.to_string(), "at `users[1].id`: missing field");
+        let err = from_str::<Page>(r#"{"users":"x"}"#).unwrap_err();
+        assert_eq!(err.path(), "users");
+        assert!(err.message().starts_with("invalid type: string"), "{err}");
+        let err = from_str::<Page>("{").unwrap_err();
+        assert_eq!(err.path(), ".");
+        assert!(err.message().starts_with("not JSON: EOF"), "{err}");
+        assert!(!err.message().contains("line"), "{err}");
+    }
+
+    #[test]
+    fn lenient_strings_keep_strings_only_and_read_past_anything_else() {
+        let page: Page = from_str(
+            r#"{"users":[{"id":"a","name":"Ada"},{"id":"b","name":[1,{"x":[]}]},
+                {"name":null,"id":"c"},{"id":"d","name":2.5},{"id":"e","name":{"a":"b"}},
+                {"id":"f","name":true}]}"#,
+        )
+        .unwrap();
+        let names: Vec<_> = page.users.iter().map(|u| u.name.as_deref()).collect();
+        assert_eq!(names, [Some("Ada"), None, None, None, None, None]);
+        let ids: Vec<_> = page.users.iter().map(|u| u.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(format!("{:?}", page.users[0].name), "Some(..)");
+        let flags: Page =
+            from_str(r#"{"users":[{"id":"a","admin":true},{"id":"b","admin":"yes"},{"id":"c"}]}"#)
+                .unwrap();
+        let admins: Vec<_> = flags.users.iter().map(|u| u.admin.0).collect();
+        assert_eq!(admins, [Some(true), None, None]);
+    }
+
+    #[test]
+    fn writing_fails_only_for_what_json_cannot_hold() {
+        assert_eq!(to_string(&[("a", 1)]).unwrap(), r#"[["a",1]]"#);
+        let map = std::collections::BTreeMap::from([((1, 2), "x")]);
+        let err = to_string(&map).unwrap_err();
+        assert_eq!(err.path(), ".");
+        assert!(
+            err.message()
+                .starts_with("cannot be written as JSON: key must be a string"),
+            "{err}"
+        );
+    }
+}
