@@ -17,5 +17,24 @@ pub mod template;
 pub mod toolchain;
 pub mod wasm;
 
+/// Runs `node -e script args…` for the unit tests that check generated JavaScript (or
+/// WebAssembly) by running it; returns its standard output, or fails the test with
+/// node's standard error.
+#[cfg(test)]
+pub(crate) fn run_node(script: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("node runs (a prerequisite of cargo kinde build)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("node prints UTF-8")
+}
+
 /// The version written into every generated file's header.
 pub const GENERATOR: &str = concat!("cargo-kinde ", env!("CARGO_PKG_VERSION"));

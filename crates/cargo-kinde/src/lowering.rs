@@ -396,16 +396,8 @@ for (const name of Object.keys(a)) {
 console.log(checked);
 "#;
         let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
-        let run = std::process::Command::new("node")
-            .args(["-e", script, &hex(&before), &hex(&after)])
-            .output()
-            .expect("node runs");
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let checked: usize = String::from_utf8_lossy(&run.stdout).trim().parse().unwrap();
+        let printed = crate::run_node(script, &[&hex(&before), &hex(&after)]);
+        let checked: usize = printed.trim().parse().unwrap();
         assert!(checked > 200, "only {checked} cases ran");
     }
 

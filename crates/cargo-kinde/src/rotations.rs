@@ -162,14 +162,6 @@ mod tests {
         let script = format!(
             "{helpers}for (const $x of [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678, -0x5a5a5a5b]) {{\n{checks}}}\n"
         );
-        let output = std::process::Command::new("node")
-            .args(["-e", &script])
-            .output()
-            .expect("node runs (a prerequisite of cargo kinde build)");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        crate::run_node(&script, &[]);
     }
 }

@@ -878,16 +878,8 @@ console.log(JSON.stringify([
             .unwrap();
         let js = child.wait_with_output().unwrap();
         assert!(js.status.success());
-        let run = std::process::Command::new("node")
-            .args(["-e", &String::from_utf8(js.stdout).unwrap()])
-            .output()
-            .expect("node runs");
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let answers: Vec<String> = serde_json::from_slice(&run.stdout).unwrap();
+        let printed = crate::run_node(&String::from_utf8(js.stdout).unwrap(), &[]);
+        let answers: Vec<String> = serde_json::from_str(&printed).unwrap();
         use kinde_workflow::wire::{decode_env, decode_fetch};
 
         let json_only = decode_fetch(&answers[0]).unwrap();
