@@ -488,20 +488,28 @@ pub trait Host {
     fn log(&self, level: LogLevel, message: &str);
 
     /// `kinde.idToken.setCustomClaim` (binding [`Binding::IdToken`]): adds or replaces a
-    /// custom claim of the ID token being issued.
-    async fn set_id_token_claim(&self, name: &str, value: Value) -> Result<()> {
+    /// custom claim of the ID token being issued, `value` written as JSON.
+    async fn set_id_token_claim<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> Result<()> {
         let _ = (name, value);
         Err(not_provided(Binding::IdToken))
     }
 
     /// `kinde.accessToken.setCustomClaim` (binding [`Binding::AccessToken`]).
-    async fn set_access_token_claim(&self, name: &str, value: Value) -> Result<()> {
+    async fn set_access_token_claim<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<()> {
         let _ = (name, value);
         Err(not_provided(Binding::AccessToken))
     }
 
     /// `kinde.m2mToken.setCustomClaim` (binding [`Binding::M2mToken`]).
-    async fn set_m2m_token_claim(&self, name: &str, value: Value) -> Result<()> {
+    async fn set_m2m_token_claim<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<()> {
         let _ = (name, value);
         Err(not_provided(Binding::M2mToken))
     }

@@ -19,7 +19,7 @@ use crate::host::{
     ApiRequest, ApiResponse, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel,
     MfaEnforcementPolicy,
 };
-use crate::{wire, Binding, Error, M2mTokenRequest, Result, Secret};
+use crate::{json, wire, Binding, Error, M2mTokenRequest, Result, Secret};
 
 #[wasm_bindgen]
 extern "C" {
@@ -241,24 +241,32 @@ impl Host for JsHost {
         self.bindings.kinde_log(level.as_str(), message);
     }
 
-    async fn set_id_token_claim(&self, name: &str, value: Value) -> Result<()> {
+    async fn set_id_token_claim<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> Result<()> {
         let answer = self
             .bindings
-            .kinde_set_id_token_claim(name, &wire::json_text(&value));
+            .kinde_set_id_token_claim(name, &json::to_string(value)?);
         settle(answer, Binding::IdToken).await.map(drop)
     }
 
-    async fn set_access_token_claim(&self, name: &str, value: Value) -> Result<()> {
+    async fn set_access_token_claim<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<()> {
         let answer = self
             .bindings
-            .kinde_set_access_token_claim(name, &wire::json_text(&value));
+            .kinde_set_access_token_claim(name, &json::to_string(value)?);
         settle(answer, Binding::AccessToken).await.map(drop)
     }
 
-    async fn set_m2m_token_claim(&self, name: &str, value: Value) -> Result<()> {
+    async fn set_m2m_token_claim<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<()> {
         let answer = self
             .bindings
-            .kinde_set_m2m_token_claim(name, &wire::json_text(&value));
+            .kinde_set_m2m_token_claim(name, &json::to_string(value)?);
         settle(answer, Binding::M2mToken).await.map(drop)
     }
 

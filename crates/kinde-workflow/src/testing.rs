@@ -21,6 +21,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::host::{
@@ -322,16 +323,24 @@ impl Host for MemoryHost {
             .push((level, message.to_owned()));
     }
 
-    async fn set_id_token_claim(&self, name: &str, value: Value) -> Result<()> {
-        self.set_claim(Token::Id, name, value)
+    async fn set_id_token_claim<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> Result<()> {
+        self.set_claim(Token::Id, name, claim_value(value)?)
     }
 
-    async fn set_access_token_claim(&self, name: &str, value: Value) -> Result<()> {
-        self.set_claim(Token::Access, name, value)
+    async fn set_access_token_claim<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<()> {
+        self.set_claim(Token::Access, name, claim_value(value)?)
     }
 
-    async fn set_m2m_token_claim(&self, name: &str, value: Value) -> Result<()> {
-        self.set_claim(Token::M2m, name, value)
+    async fn set_m2m_token_claim<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<()> {
+        self.set_claim(Token::M2m, name, claim_value(value)?)
     }
 
     async fn id_token_claims(&self) -> Result<Claims> {
@@ -442,6 +451,12 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     panic!("block_on: the future is still pending after 10000 polls; MemoryHost futures complete at once, so something else is awaited")
 }
 
+/// A claim's value as the host keeps it: written as JSON, as `JsHost` sends it.
+fn claim_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
+    let text = crate::json::to_string(value)?;
+    Ok(serde_json::from_str(&text).expect("serde_json reads what it wrote"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,17 +516,24 @@ mod tests {
             "plan",
             json!("free"),
         );
-        block_on(host.set_access_token_claim("plan", json!("pro"))).unwrap();
-        block_on(host.set_access_token_claim("seats", json!(5))).unwrap();
+        block_on(host.set_access_token_claim("plan", "pro")).unwrap();
+        block_on(host.set_access_token_claim("seats", &5)).unwrap();
         let claims = block_on(host.access_token_claims()).unwrap();
         assert_eq!(Value::Object(claims), json!({"plan": "pro", "seats": 5}));
-        let err = block_on(host.set_id_token_claim("plan", json!("pro"))).unwrap_err();
+        let err = block_on(host.set_id_token_claim("plan", "pro")).unwrap_err();
         assert_eq!(
             err.to_string(),
             "binding `kinde.idToken` is not declared; add `IdToken` to `bindings(...)` in #[workflow]"
         );
         assert!(host.claims(Token::Id).is_empty());
-        assert!(block_on(host.set_access_token_claim("", json!(1))).is_err());
+        assert!(block_on(host.set_access_token_claim("", &1)).is_err());
+        let unwritable = BTreeMap::from([((1, 2), "x")]);
+        let err = block_on(host.set_access_token_claim("map", &unwritable)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("unexpected JSON at `.`: cannot be written as JSON"),
+            "{err}"
+        );
     }
 
     #[test]

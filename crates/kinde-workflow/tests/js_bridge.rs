@@ -259,13 +259,9 @@ async fn claims_travel_as_name_and_json_value() {
         "kindeM2mTokenClaims": answer("value", "[1]"),
     }));
     let host = fake.host();
-    host.set_id_token_claim("roles", json!(["a", "b"]))
-        .await
-        .unwrap();
-    host.set_access_token_claim("plan", json!("pro"))
-        .await
-        .unwrap();
-    host.set_m2m_token_claim("org", json!({"code": "org_1"}))
+    host.set_id_token_claim("roles", &["a", "b"]).await.unwrap();
+    host.set_access_token_claim("plan", "pro").await.unwrap();
+    host.set_m2m_token_claim("org", &json!({"code": "org_1"}))
         .await
         .unwrap();
     let access = host.access_token_claims().await.unwrap();

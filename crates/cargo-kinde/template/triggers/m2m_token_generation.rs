@@ -2,7 +2,6 @@
 
 use kinde_workflow::events::M2mTokenGeneration;
 use kinde_workflow::{workflow, Host, Result};
-use serde_json::json;
 
 /// Adds the requested scopes as the M2M token claim `granted_scopes`.
 #[workflow(id = "{{id}}", name = "{{title}}", bindings(M2mToken, Console))]
@@ -10,5 +9,5 @@ pub async fn {{function}}(event: M2mTokenGeneration, kinde: &impl Host) -> Resul
     let client = &event.context.application.client_id;
     kinde.info(&format!("issuing an M2M token to {client}"));
     let scopes = event.request.auth.scope.join(" ");
-    kinde.set_m2m_token_claim("granted_scopes", json!(scopes)).await
+    kinde.set_m2m_token_claim("granted_scopes", &scopes).await
 }

@@ -100,7 +100,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "invalid event at `context.auth.hasUserRecordInKinde`: invalid type: string \"yes\", expected a boolean"
+            "invalid event at `context.auth.hasUserRecordInKinde`: invalid type: string, expected a boolean"
         );
     }
 

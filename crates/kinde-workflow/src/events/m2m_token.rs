@@ -70,7 +70,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid event at `context.application.clientId`: invalid type: integer `7`, expected a string"
+            "invalid event at `context.application.clientId`: invalid type: integer, expected a string"
         );
     }
 }

@@ -141,7 +141,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "invalid event at `context.mfa.policy`: unknown variant `sometimes`, expected one of `required`, `optional`, `off`"
+            "invalid event at `context.mfa.policy`: unknown variant, expected one of `required`, `optional`, `off`"
         );
     }
 }

@@ -63,7 +63,7 @@ impl JsonError {
 ///     .err()
 ///     .unwrap();
 /// assert_eq!(err.path(), "users[1].id");
-/// assert_eq!(err.message(), "invalid type: integer `7`, expected a string");
+/// assert_eq!(err.message(), "invalid type: integer, expected a string");
 /// ```
 pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, JsonError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
@@ -76,7 +76,7 @@ pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, JsonError> {
 /// apart from [`from_str`] so every type read shares it.
 #[inline(never)]
 fn located(json: &str, err: &serde_json::Error) -> JsonError {
-    let message = strip_position(&err.to_string());
+    let message = without_value(&strip_position(&err.to_string()));
     if !err.is_data() {
         return JsonError {
             path: ".".to_owned(),
@@ -116,6 +116,33 @@ fn unwritable(err: &serde_json::Error) -> JsonError {
 fn missing_field_name(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("missing field `")?;
     Some(&rest[..rest.find('`')?])
+}
+
+/// serde's message without the value it found: `invalid type: string "…", expected
+/// u16` becomes `invalid type: string, expected u16`. Answers carry tokens and events
+/// carry personal data, and an error reaches the logs; the path says where to look.
+/// What a type expects is written by the type (the last `, expected ` starts it), so
+/// only the found value, between the kind and there, is dropped.
+fn without_value(message: &str) -> String {
+    for prefix in ["invalid type:", "invalid value:", "unknown variant"] {
+        let Some(rest) = message.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some(expected_at) = rest.rfind(", expected ") else {
+            break;
+        };
+        // ` string "…"`, `` integer `7` ``, `` floating point `1.5` ``, `` `variant` ``:
+        // the kind is what comes before the quoted value.
+        let value = &rest[..expected_at];
+        let quote = value.bytes().position(|b| b == b'"' || b == b'`');
+        let kind = &value[..quote.unwrap_or(value.len())];
+        let mut out = String::with_capacity(message.len());
+        out.push_str(prefix);
+        out.push_str(kind.strip_suffix(' ').unwrap_or(kind));
+        out.push_str(&rest[expected_at..]);
+        return out;
+    }
+    message.to_owned()
 }
 
 /// Drops serde_json's " at line 1 column 42" suffix: the path says where.
@@ -258,6 +285,52 @@ mod tests {
         name: LenientString,
         #[serde(default)]
         admin: LenientBool,
+    }
+
+    #[test]
+    fn messages_name_the_kind_of_value_found_never_the_value() {
+        for (message, want) in [
+            (
+                r#"invalid type: string "tok\"en, expected x", expected u16"#,
+                "invalid type: string, expected u16",
+            ),
+            (
+                "invalid type: integer `7`, expected a string",
+                "invalid type: integer, expected a string",
+            ),
+            (
+                "invalid value: floating point `1.5`, expected a u8",
+                "invalid value: floating point, expected a u8",
+            ),
+            (
+                "invalid type: null, expected a boolean",
+                "invalid type: null, expected a boolean",
+            ),
+            (
+                "unknown variant `s3cret`, expected one of `a`, `b`",
+                "unknown variant, expected one of `a`, `b`",
+            ),
+            (
+                "invalid type: integer (value hidden), expected a string",
+                "invalid type: integer (value hidden), expected a string",
+            ),
+            (
+                "unknown field `x`, expected `y`",
+                "unknown field `x`, expected `y`",
+            ),
+            ("missing field `id`", "missing field `id`"),
+        ] {
+            assert_eq!(without_value(message), want, "{message}");
+        }
+        let user = from_str::<User>(r#"{"id": "kp_1", "name": 1, "admin": 2}"#).unwrap();
+        assert_eq!(user.id, "kp_1");
+        let err = from_str::<Page>(r#"{"users": [{"id": ["a-token-value"]}]}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "at `users[0].id`: invalid type: sequence, expected a string"
+        );
+        let err = from_str::<u16>(r#""a-token-value""#).unwrap_err();
+        assert!(!err.to_string().contains("a-token-value"), "{err}");
     }
 
     #[test]
