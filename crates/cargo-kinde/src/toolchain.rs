@@ -42,7 +42,7 @@ impl Toolchain {
         Ok(toolchain)
     }
 
-    /// Runs a binaryen tool (`wasm-opt`, `wasm2js`) with `args`.
+    /// Runs a binaryen tool (`wasm2js`) with `args`.
     pub fn binaryen(&self, tool: &str, args: &[&std::ffi::OsStr]) -> Result<()> {
         let script = self.node_modules.join("binaryen/bin").join(tool);
         self.node_script(&script, args)
@@ -61,14 +61,14 @@ impl Toolchain {
         run_tool(&name, Command::new(&self.node).arg(script).args(args))
     }
 
-    /// Reads the version from binaryen's npm manifest: asking `wasm-opt --version`
+    /// Reads the version from binaryen's npm manifest: asking `wasm2js --version`
     /// would start node and load binaryen, half a second of every build.
     fn check_binaryen(&self) -> Result<()> {
         let package = self.node_modules.join("binaryen");
         let fix = "run `npm ci` at the workspace root (or `scripts/bootstrap`)";
         let manifest = std::fs::read_to_string(package.join("package.json"));
         let (Ok(manifest), true) = (manifest, package.join("bin/wasm2js").exists()) else {
-            bail!("binaryen (wasm-opt, wasm2js) is not installed: {fix}");
+            bail!("binaryen (wasm2js) is not installed: {fix}");
         };
         let json: serde_json::Value = serde_json::from_str(&manifest)
             .map_err(|e| anyhow!("cannot read binaryen's package.json ({e}): {fix}"))?;

@@ -113,7 +113,7 @@ fn missing_binaryen_names_npm_ci() {
     workspace.link_package("esbuild");
     assert_one_line_error(
         &workspace.build(None),
-        "binaryen (wasm-opt, wasm2js) is not installed: run `npm ci` at the workspace root (or `scripts/bootstrap`)",
+        "binaryen (wasm2js) is not installed: run `npm ci` at the workspace root (or `scripts/bootstrap`)",
     );
 }
 

@@ -318,11 +318,7 @@ impl ApiRequest {
         endpoint: impl Into<String>,
         params: &T,
     ) -> Result<Self, JsonError> {
-        Ok(Self::new(
-            Method::Post,
-            endpoint,
-            Some(json::to_string(params)?),
-        ))
+        Self::with_params(Method::Post, endpoint, params)
     }
 
     /// `PUT /api/v1/{endpoint}` with `params` written as the JSON body.
@@ -330,11 +326,7 @@ impl ApiRequest {
         endpoint: impl Into<String>,
         params: &T,
     ) -> Result<Self, JsonError> {
-        Ok(Self::new(
-            Method::Put,
-            endpoint,
-            Some(json::to_string(params)?),
-        ))
+        Self::with_params(Method::Put, endpoint, params)
     }
 
     /// `PATCH /api/v1/{endpoint}` with `params` written as the JSON body.
@@ -342,16 +334,20 @@ impl ApiRequest {
         endpoint: impl Into<String>,
         params: &T,
     ) -> Result<Self, JsonError> {
-        Ok(Self::new(
-            Method::Patch,
-            endpoint,
-            Some(json::to_string(params)?),
-        ))
+        Self::with_params(Method::Patch, endpoint, params)
     }
 
     /// `DELETE /api/v1/{endpoint}`.
     pub fn delete(endpoint: impl Into<String>) -> Self {
         Self::new(Method::Delete, endpoint, None)
+    }
+
+    fn with_params<T: Serialize + ?Sized>(
+        method: Method,
+        endpoint: impl Into<String>,
+        params: &T,
+    ) -> Result<Self, JsonError> {
+        Ok(Self::new(method, endpoint, Some(json::to_string(params)?)))
     }
 
     fn new(method: Method, endpoint: impl Into<String>, params: Option<String>) -> Self {
