@@ -45,8 +45,8 @@ impl JsonError {
 
 /// Reads `json` as a `T`; on failure the error names the field that did not fit.
 ///
-/// A struct at the top level is read from a JSON object only (serde_json alone also
-/// takes an array of its fields), so `["hi"]` is no `{"message": "hi"}`.
+/// Structs are read from JSON objects only (serde_json alone also takes an array of
+/// their fields), so `["hi"]` is no `{"message": "hi"}`, at any depth.
 ///
 /// ```
 /// #[derive(serde::Deserialize)]
@@ -334,13 +334,35 @@ mod tests {
     }
 
     #[test]
-    fn a_top_level_struct_is_read_from_an_object_only() {
+    fn structs_are_read_from_objects_only_at_every_depth() {
         let err = from_str::<User>(r#"["kp_1", "Ada"]"#).unwrap_err();
         assert_eq!(err.path(), ".");
         assert_eq!(
             err.message(),
             "invalid type: sequence, expected struct User"
         );
+        let err = from_str::<Page>(r#"{"users": [{"id": "a"}, ["b"]]}"#).unwrap_err();
+        assert_eq!(err.path(), "users[1]");
+        assert_eq!(
+            err.message(),
+            "invalid type: sequence, expected struct User"
+        );
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        enum Shape {
+            Circle { r: u8 },
+            Dot,
+            Tagged(Option<User>),
+        }
+        let shapes: Vec<Shape> =
+            from_str(r#"["dot", {"circle": {"r": 2}}, {"tagged": {"id": "x"}}, {"tagged": null}]"#)
+                .unwrap();
+        assert!(matches!(shapes[0], Shape::Dot));
+        assert!(matches!(shapes[1], Shape::Circle { r: 2 }));
+        assert!(matches!(&shapes[2], Shape::Tagged(Some(user)) if user.id == "x"));
+        assert!(matches!(shapes[3], Shape::Tagged(None)));
+        let err = from_str::<Vec<Shape>>(r#"[{"tagged": ["x"]}]"#).unwrap_err();
+        assert_eq!(err.path(), "[0].tagged");
         let user: User = from_str(r#" {"id": "kp_1"} "#).unwrap();
         assert_eq!(user.id, "kp_1");
         let pair: (u8, String) = from_str(r#"[1, "x"]"#).unwrap();
