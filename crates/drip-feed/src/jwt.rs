@@ -24,8 +24,8 @@ pub(crate) fn profile_from_id_token(token: Option<&str>) -> Profile {
         .and_then(|token| {
             let payload = token.split('.').nth(1)?;
             let bytes = BASE64URL.decode(payload).ok()?;
-            // Through `from_str`, like every other parse, so the wasm holds one JSON
-            // reader; a payload that is not UTF-8 is no JSON either.
+            // Read by the `Fields` reader every answer goes through, so the wasm holds
+            // one JSON reader; a payload that is not UTF-8 is no JSON either.
             let text = std::str::from_utf8(&bytes).ok()?;
             Some(Fields::read(text))
         })

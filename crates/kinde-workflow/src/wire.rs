@@ -10,8 +10,8 @@
 //! maps: translated to JavaScript, every map node is an allocation and a tree walk
 //! that goja interprets. Answers carry their body as text (a response body, an
 //! environment variable), which the workflow reads into its own types; see
-//! [`decode_fetch`] and [`decode_env`]. The rarer messages (claims, localization, M2M
-//! tokens) still go through `Value`.
+//! [`decode_fetch`] and [`decode_env`]. The rarer messages (claims read back,
+//! localization, M2M tokens, plan-denial details) still go through `Value`.
 
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
