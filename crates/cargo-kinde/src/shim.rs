@@ -730,26 +730,22 @@ function then<T>(value: unknown, f: (value: unknown) => T): T | Promise<T> {
 
 "#;
 
-const FETCH_HELPER: &str = r#"interface FetchCall {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/**
- * Calls `kinde.fetch`/`kinde.secureFetch` and encodes its answer for Rust: a JSON head
- * `[status, headers]`, a line break, then the body text as is (a body the host only
- * gave parsed is written back as JSON text).
+const FETCH_HELPER: &str = r#"/**
+ * Calls `kinde.fetch`/`kinde.secureFetch` with a request from Rust (a JSON head
+ * `[url, method, headers]`, then, when there is a body, a line break and the body text)
+ * and encodes its answer for Rust: a JSON head `[status, headers]`, a line break, then
+ * the body text as is (a body the host only gave parsed is written back as JSON text).
  */
 function callFetch(fetch: Fetch, request: string): unknown {
-  const call = JSON.parse(request) as FetchCall;
-  const init: { method: string; headers: Record<string, string>; body?: string } = {
-    method: call.method,
-    headers: call.headers,
-  };
-  if (call.body !== undefined) init.body = call.body;
-  return then(fetch(call.url, init), (answer) => {
+  const lineBreak = request.indexOf("\n");
+  const [url, method, headers] = JSON.parse(lineBreak < 0 ? request : request.slice(0, lineBreak)) as [
+    string,
+    string,
+    Record<string, string>,
+  ];
+  const init: { method: string; headers: Record<string, string>; body?: string } = { method, headers };
+  if (lineBreak >= 0) init.body = request.slice(lineBreak + 1);
+  return then(fetch(url, init), (answer) => {
     const a = (answer ?? {}) as FetchAnswer;
     const parsed = a.json !== undefined && a.json !== null;
     const text = typeof a.text === "string" ? a.text : parsed ? JSON.stringify(a.json) : "";
@@ -841,25 +837,10 @@ mod tests {
         assert_eq!(patch_trap("var a;").unwrap(), "var a;");
     }
 
-    /// The fetch and env encoders, transpiled by esbuild and run by node, answer what
-    /// `kinde_workflow::wire` decodes, for the answer shapes hosts give.
-    #[test]
-    fn fetch_and_env_answers_are_encoded_as_the_sdk_reads_them() {
+    /// Runs `harness` after the fetch and env helpers, transpiled by esbuild, in node;
+    /// returns what it printed.
+    fn run_helpers(harness: &str) -> String {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let harness = r#"
-const fetched = (answer: unknown) => callFetch(() => answer, JSON.stringify({ url: "u", method: "GET", headers: {} }));
-console.log(JSON.stringify([
-  fetched({ json: { a: 1 } }),
-  fetched({ status: 404, headers: { "x-a": 1 }, text: "line 1\nline 2" }),
-  fetched({ status: "200", headers: "nope", text: "" }),
-  fetched(undefined),
-  envAnswer(undefined),
-  envAnswer({ value: null }),
-  envAnswer({ value: 3 }),
-  envAnswer({ value: "v", isSecret: true }),
-  envAnswer({ value: "", isSecret: false }),
-]));
-"#;
         let source = format!("{KINDE_DECLARATIONS_TAIL}{FETCH_HELPER}{ENV_HELPER}{harness}");
         let source = source.trim_start_matches("};");
         let esbuild = root.join("node_modules/esbuild/bin/esbuild");
@@ -878,7 +859,65 @@ console.log(JSON.stringify([
             .unwrap();
         let js = child.wait_with_output().unwrap();
         assert!(js.status.success());
-        let printed = crate::run_node(&String::from_utf8(js.stdout).unwrap(), &[]);
+        crate::run_node(&String::from_utf8(js.stdout).unwrap(), &[])
+    }
+
+    /// Requests as `kinde_workflow::wire` encodes them reach `kinde.fetch` as the
+    /// workflow built them: URL, method, headers, and the body text byte for byte.
+    #[test]
+    fn fetch_requests_reach_the_host_as_the_sdk_encodes_them() {
+        use kinde_workflow::{wire::encode_fetch, FetchRequest};
+        let requests = [
+            FetchRequest::post("https://a.example/t?x=1")
+                .header("X-Amz-Target", "A.B")
+                .text("{\"k\":\"line 1\\nline 2\"}\nsecond line"),
+            FetchRequest::post("https://a.example/f").form([("a", "1 2"), ("b", "é&")]),
+            FetchRequest::post("https://a.example/e").text(""),
+            FetchRequest::get("https://a.example/g")
+                .header("b", "1")
+                .header("b", "2"),
+        ];
+        let encoded: Vec<String> = requests.iter().map(encode_fetch).collect();
+        let harness = format!(
+            "const sent: unknown[] = [];\n\
+             for (const request of {}) callFetch((url, init) => {{ sent.push([url, init]); return {{}}; }}, request);\n\
+             console.log(JSON.stringify(sent));\n",
+            serde_json::to_string(&encoded).unwrap()
+        );
+        let sent: serde_json::Value = serde_json::from_str(&run_helpers(&harness)).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!([
+                ["https://a.example/t?x=1", {"method": "POST", "headers": {"X-Amz-Target": "A.B"},
+                  "body": "{\"k\":\"line 1\\nline 2\"}\nsecond line"}],
+                ["https://a.example/f", {"method": "POST",
+                  "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+                  "body": "a=1+2&b=%C3%A9%26"}],
+                ["https://a.example/e", {"method": "POST", "headers": {}, "body": ""}],
+                ["https://a.example/g", {"method": "GET", "headers": {"b": "2"}}],
+            ])
+        );
+    }
+
+    /// The fetch and env encoders, transpiled by esbuild and run by node, answer what
+    /// `kinde_workflow::wire` decodes, for the answer shapes hosts give.
+    #[test]
+    fn fetch_and_env_answers_are_encoded_as_the_sdk_reads_them() {
+        let harness = r#"
+const fetched = (answer: unknown) => callFetch(() => answer, JSON.stringify(["u", "GET", {}]));
+console.log(JSON.stringify([
+  fetched({ json: { a: 1 } }),
+  fetched({ status: 404, headers: { "x-a": 1 }, text: "line 1\nline 2" }),
+  fetched({ status: "200", headers: "nope", text: "" }),
+  fetched(undefined),
+  envAnswer(undefined),
+  envAnswer({ value: null }),
+  envAnswer({ value: 3 }),
+  envAnswer({ value: "v", isSecret: true }),
+  envAnswer({ value: "", isSecret: false }),
+]));
+"#;
+        let printed = run_helpers(harness);
         let answers: Vec<String> = serde_json::from_str(&printed).unwrap();
         use kinde_workflow::wire::{decode_env, decode_fetch};
 

@@ -46,16 +46,11 @@ fn object_of(fields: &mut dyn Iterator<Item = (&str, Value)>) -> Value {
 }
 
 /// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters:
-/// `{url, method, headers, body?}`. A repeated header name keeps its last value.
+/// a JSON head `[url, method, headers]`, then, when there is a body, a line break and
+/// the body text as is. The head's JSON has no raw line break, so the first one ends
+/// it; the body is not escaped into JSON only to be parsed back out (in goja, escaping
+/// is a loop over every byte). A repeated header name keeps its last value.
 pub fn encode_fetch(request: &FetchRequest) -> String {
-    #[derive(Serialize)]
-    struct Call<'a> {
-        url: &'a str,
-        method: &'a str,
-        headers: Headers<'a>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        body: Option<std::borrow::Cow<'a, str>>,
-    }
     struct Headers<'a>(&'a [(String, String)]);
     impl Serialize for Headers<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -63,24 +58,28 @@ pub fn encode_fetch(request: &FetchRequest) -> String {
             serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
         }
     }
-    let body = match &request.body {
-        Body::None => None,
-        Body::Text(text) => Some(text.as_str().into()),
-        Body::Json(text) => Some(text.as_str().into()),
-        Body::Form(fields) => Some(
-            form_urlencoded::Serializer::new(String::new())
+    let head = (
+        request.url.as_str(),
+        request.method.as_str(),
+        Headers(&request.headers),
+    );
+    let mut encoded =
+        serde_json::to_string(&head).expect("strings and a map of strings always serialize");
+    match &request.body {
+        Body::None => {}
+        Body::Text(text) | Body::Json(text) => {
+            encoded.push('\n');
+            encoded.push_str(text);
+        }
+        Body::Form(fields) => {
+            encoded.push('\n');
+            let start = encoded.len();
+            form_urlencoded::Serializer::for_suffix(&mut encoded, start)
                 .extend_pairs(fields)
-                .finish()
-                .into(),
-        ),
-    };
-    let call = Call {
-        url: &request.url,
-        method: request.method.as_str(),
-        headers: Headers(&request.headers),
-        body,
-    };
-    serde_json::to_string(&call).expect("strings and a map of strings always serialize")
+                .finish();
+        }
+    }
+    encoded
 }
 
 /// Decodes the shim's answer to a fetch: a JSON head `[status, headers]`, a line
@@ -195,21 +194,51 @@ mod tests {
         assert_eq!(object([]), json!({}));
     }
 
+    /// The head and the body of an encoded request.
+    fn split(encoded: &str) -> (Value, Option<&str>) {
+        let (head, body) = match encoded.split_once('\n') {
+            Some((head, body)) => (head, Some(body)),
+            None => (encoded, None),
+        };
+        (serde_json::from_str(head).unwrap(), body)
+    }
+
     #[test]
     fn fetch_request_encodes_every_body_kind() {
         let form = FetchRequest::post("https://a.example/t").form([("a", "1 2"), ("b", "x&y=z")]);
-        let encoded: Value = serde_json::from_str(&encode_fetch(&form)).unwrap();
         assert_eq!(
-            encoded,
-            json!({"url":"https://a.example/t","method":"POST",
-                   "headers":{"Content-Type":"application/x-www-form-urlencoded"},
-                   "body":"a=1+2&b=x%26y%3Dz"})
+            split(&encode_fetch(&form)),
+            (
+                json!(["https://a.example/t", "POST",
+                       {"Content-Type": "application/x-www-form-urlencoded"}]),
+                Some("a=1+2&b=x%26y%3Dz")
+            )
         );
-        let text = FetchRequest::new(Method::Put, "u").text("hi");
-        assert!(encode_fetch(&text).contains(r#""body":"hi""#));
-        let json_body = FetchRequest::post("u").json(&json!({"k": [1]})).unwrap();
-        assert!(encode_fetch(&json_body).contains(r#""body":"{\"k\":[1]}""#));
-        assert!(!encode_fetch(&FetchRequest::get("u")).contains("body"));
+        let text = FetchRequest::new(Method::Put, "u").text("line 1\nline 2");
+        assert_eq!(split(&encode_fetch(&text)).1, Some("line 1\nline 2"));
+        let json_body = FetchRequest::post("u")
+            .json(&json!({"k": ["a\"b"]}))
+            .unwrap();
+        assert_eq!(
+            split(&encode_fetch(&json_body)).1,
+            Some(r#"{"k":["a\"b"]}"#)
+        );
+        assert_eq!(
+            split(&encode_fetch(&FetchRequest::post("u").text(""))).1,
+            Some("")
+        );
+        assert_eq!(split(&encode_fetch(&FetchRequest::get("u"))).1, None);
+    }
+
+    #[test]
+    fn fetch_request_head_has_no_raw_line_break() {
+        let request = FetchRequest::get("https://a.example/?q=1\n2").header("x-a", "b\nc");
+        let encoded = encode_fetch(&request);
+        assert!(!encoded.contains('\n'));
+        assert_eq!(
+            split(&encoded).0,
+            json!(["https://a.example/?q=1\n2", "GET", {"x-a": "b\nc"}])
+        );
     }
 
     #[test]
@@ -219,10 +248,7 @@ mod tests {
             .header("a", "2")
             .header("b", "3");
         let encoded = encode_fetch(&request);
-        assert_eq!(
-            encoded,
-            r#"{"url":"u","method":"GET","headers":{"b":"1","a":"2","b":"3"}}"#
-        );
+        assert_eq!(encoded, r#"["u","GET",{"b":"1","a":"2","b":"3"}]"#);
     }
 
     #[test]
