@@ -95,7 +95,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		Settings: fmt.Sprintf("profile %s; %d runs per language (early return, rejected), %d (migration), %d (first execution, sync), %d (memory); %d warm-up runs; times in ms, sizes in KB (1024 B), memory in KB",
 			cfg.Profile.Name(), cfg.Reps, cfg.MigrationReps, cfg.FirstReps, cfg.MemoryReps, cfg.Warmup),
 	}
-	steps := []func(*runner, Config, []*provider, *Report) error{perExecution, firstExecution, sizes, memoryUse}
+	steps := []func(*runner, Config, []*provider, *Report) error{perExecution, floorPartsSection, firstExecution, sizes, memoryUse}
 	if cfg.Floor {
 		report.Settings += fmt.Sprintf("; floor: %d runs, %d first executions per language", cfg.Reps, cfg.FirstReps)
 		steps = append(steps, floorSection)

@@ -9,6 +9,10 @@
 //     sign-in): total time and the workflow's own time (execution minus the
 //     time inside native bindings), for the early return, a rejected password
 //     and a full migration, per provider;
+//   - the drip-feed's fixed parts, from copies of its shim that stop early:
+//     the early return handled inside Rust (the shim's short circuit off) and
+//     the module's instantiation alone, each against the TypeScript early
+//     return;
 //   - the first execution (compile + instantiate + run);
 //   - the bundle Kinde builds, raw and gzip, with and without its inline
 //     source map, and the time Kinde's sync spends bundling it;

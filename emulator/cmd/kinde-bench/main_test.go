@@ -63,7 +63,7 @@ func TestQuickRunPrintsEveryRow(t *testing.T) {
 }
 
 // expectedRows are the row names of a --quick run: every path and provider,
-// the first execution, bundling, sizes, memory and the floor (no cargo
+// the drip-feed's fixed parts, the first execution, bundling, sizes, memory and the floor (no cargo
 // builds).
 func expectedRows() []string {
 	var names []string
@@ -71,6 +71,12 @@ func expectedRows() []string {
 		for _, provider := range bench.Providers {
 			names = append(names, path+", "+provider+": total (ms)", path+", "+provider+": own time (ms)")
 		}
+	}
+	for _, part := range []string{
+		"early return inside Rust (short circuit off: instantiate, read the event, return)",
+		"instantiation only (short circuit off, return right after createRustModule)",
+	} {
+		names = append(names, part+", vs the TS early return: own time (ms)")
 	}
 	first := "first execution (compile + instantiate + run; rejected password, generic)"
 	names = append(names, first+": total (ms)", first+": own time (ms)", "bundling at sync (esbuild + settings, ms)",
