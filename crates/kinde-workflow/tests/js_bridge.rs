@@ -594,9 +594,9 @@ async fn run_resolves_with_the_workflows_json() {
         [&json!("kindeEnv"), &json!("kindeFetch"), &json!("kindeLog")]
     );
     assert_eq!(calls[0]["args"], json!(["IDP_URL"]));
-    let request: Value = serde_json::from_str(calls[1]["args"][0].as_str().unwrap()).unwrap();
-    assert_eq!(request["url"], "https://idp.example/check");
-    assert_eq!(request["body"], r#"{"email":"ada@example.com"}"#);
+    let (head, body) = request_parts(calls[1]["args"][0].as_str().unwrap());
+    assert_eq!(head[0], "https://idp.example/check");
+    assert_eq!(body, Some(r#"{"email":"ada@example.com"}"#));
     assert_eq!(calls[2]["args"], json!(["info", "checked"]));
 }
 
