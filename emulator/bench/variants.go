@@ -100,25 +100,34 @@ func loadVariant(base *target, v variant, dir string) (*target, error) {
 // floorPartsSection times each variant against the TypeScript early return
 // (generic provider's settings; neither side calls a binding).
 func floorPartsSection(r *runner, cfg Config, providers []*provider, report *Report) error {
-	p, pa := providers[0], paths[0]
 	for _, v := range floorParts {
-		dir, err := os.MkdirTemp("", "kinde-bench-variant-")
+		row, err := r.variantRow(v, providers[0], cfg)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		rustVariant, err := loadVariant(r.targets[rust], v, dir)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(cfg.Progress, "bench: %s: %d runs per language\n", v.label, cfg.Reps)
-		variantRunner := *r
-		variantRunner.targets = [2]*target{rustVariant, r.targets[typeScript]}
-		got, err := variantRunner.timings(p, pa, cfg.Warmup, cfg.Reps, nil)
-		if err != nil {
-			return err
-		}
-		report.Rows = append(report.Rows, pair(v.label+", vs the TS early return: own time (ms)", got, func(t timing) float64 { return t.own }))
+		report.Rows = append(report.Rows, row)
 	}
 	return nil
+}
+
+// variantRow times v's copy of the Rust target, interleaved with the
+// TypeScript early return.
+func (r *runner) variantRow(v variant, p *provider, cfg Config) (Row, error) {
+	dir, err := os.MkdirTemp("", "kinde-bench-variant-")
+	if err != nil {
+		return Row{}, err
+	}
+	defer os.RemoveAll(dir)
+	rustVariant, err := loadVariant(r.targets[rust], v, dir)
+	if err != nil {
+		return Row{}, err
+	}
+	fmt.Fprintf(cfg.Progress, "bench: %s: %d runs per language\n", v.label, cfg.Reps)
+	variantRunner := *r
+	variantRunner.targets = [2]*target{rustVariant, r.targets[typeScript]}
+	got, err := variantRunner.timings(p, paths[0], cfg.Warmup, cfg.Reps, nil)
+	if err != nil {
+		return Row{}, err
+	}
+	return pair(v.label+", vs the TS early return: own time (ms)", got, func(t timing) float64 { return t.own }), nil
 }
