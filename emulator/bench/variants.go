@@ -98,7 +98,7 @@ func loadVariant(base *target, v variant, dir string) (*target, error) {
 }
 
 // floorPartsSection times each variant against the TypeScript early return
-// (generic provider's settings; neither side calls a binding).
+// (the first provider's settings; neither side calls a binding).
 func floorPartsSection(r *runner, cfg Config, providers []*provider, report *Report) error {
 	for _, v := range floorParts {
 		row, err := r.variantRow(v, providers[0], cfg)

@@ -294,7 +294,7 @@ impl Host for JsHost {
     }
 
     async fn deny_plan_selection(&self, message: &str, details: Option<Value>) -> Result<()> {
-        let details = wire::json_text(&details.unwrap_or(Value::Null));
+        let details = json::to_string(&details)?;
         let answer = self.bindings.kinde_deny_plan_selection(message, &details);
         settle(answer, Binding::Plan).await.map(drop)
     }

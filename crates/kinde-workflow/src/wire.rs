@@ -5,45 +5,19 @@
 //! by field from WASM. Bodies travel as text: JSON is serialized and forms are
 //! URL-encoded here, so no host needs `URLSearchParams` (the `url` binding).
 //!
-//! The messages of the calls workflows make most (fetch, env, Management API) are
-//! written from typed structs and their answers read without `serde_json::Value`
-//! maps: translated to JavaScript, every map node is an allocation and a tree walk
-//! that goja interprets. Answers carry their body as text (a response body, an
-//! environment variable), which the workflow reads into its own types; see
-//! [`decode_fetch`] and [`decode_env`]. The rarer messages (claims read back,
-//! localization, M2M tokens, plan-denial details) still go through `Value`.
+//! Every message is written from typed structs, and the answers of the calls
+//! workflows make most (fetch, env, Management API) are read without
+//! `serde_json::Value` maps: translated to JavaScript, every map node is an allocation
+//! and a tree walk that goja interprets. Answers carry their body as text (a response
+//! body, an environment variable), which the workflow reads into its own types; see
+//! [`decode_fetch`] and [`decode_env`]. The rarer answers (claims read back,
+//! localization) still go through `Value`.
 
 use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest, FetchResponse};
 use crate::M2mTokenRequest;
-
-/// Compact JSON text of `value`, the same as `value.to_string()`. Wasm code uses this:
-/// `Value`'s `Display` also carries a pretty printer and a `fmt` adapter, several KB of
-/// wasm for the same text.
-pub fn json_text(value: &Value) -> String {
-    // Cannot fail: a `Value`'s map keys are strings and a `Vec` takes every byte.
-    serde_json::to_string(value).unwrap_or_default()
-}
-
-/// A JSON object of `fields`, like `json!({...})` with the values converted already.
-///
-/// Wasm code builds objects with this: `json!` converts every interpolated value with
-/// `to_value(..).unwrap()`, which keeps a serializer per type and the panic's `Debug`
-/// formatting in the module.
-pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    object_of(&mut fields.into_iter())
-}
-
-/// The body of [`object`], shared by every number of fields.
-fn object_of(fields: &mut dyn Iterator<Item = (&str, Value)>) -> Value {
-    let mut map = Map::new();
-    for (key, value) in fields {
-        map.insert(key.to_owned(), value);
-    }
-    Value::Object(map)
-}
 
 /// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters:
 /// a JSON head `[url, method, headers]`, then, when there is a body, a line break and
@@ -159,15 +133,27 @@ pub fn decode_localization(answer: &str) -> Result<Option<String>, String> {
 /// Encodes an M2M token request for the shim's `kindeM2mToken` adapter. The message
 /// holds the client secret: it goes to the shim and nowhere else.
 pub fn encode_m2m_token(request: &M2mTokenRequest) -> String {
-    json_text(&object([
-        ("cacheKey", Value::from(request.cache_key.as_str())),
-        ("domain", Value::from(request.domain.as_str())),
-        ("clientId", Value::from(request.client_id.as_str())),
-        ("clientSecret", Value::from(request.client_secret.expose())),
-        ("audience", Value::from(request.audience.clone())),
-        ("scopes", Value::from(request.scopes.clone())),
-        ("skipCache", Value::Bool(request.skip_cache)),
-    ]))
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Call<'a> {
+        cache_key: &'a str,
+        domain: &'a str,
+        client_id: &'a str,
+        client_secret: &'a str,
+        audience: &'a [String],
+        scopes: &'a [String],
+        skip_cache: bool,
+    }
+    serde_json::to_string(&Call {
+        cache_key: &request.cache_key,
+        domain: &request.domain,
+        client_id: &request.client_id,
+        client_secret: request.client_secret.expose(),
+        audience: &request.audience,
+        scopes: &request.scopes,
+        skip_cache: request.skip_cache,
+    })
+    .expect("strings, lists of strings and a flag always serialize")
 }
 
 #[cfg(test)]
@@ -175,24 +161,6 @@ mod tests {
     use super::*;
     use crate::host::Method;
     use serde_json::json;
-
-    #[test]
-    fn object_matches_json_macro_and_text() {
-        let built = object([
-            ("b", Value::from("x\"y")),
-            ("a", Value::Array(vec![object([("n", Value::Bool(true))])])),
-            ("b", Value::Null),
-            ("c", Value::from(vec!["s".to_owned()])),
-        ]);
-        // A repeated key keeps its last value, as in a map.
-        assert_eq!(built, json!({"a": [{"n": true}], "b": null, "c": ["s"]}));
-        assert_eq!(json_text(&built), built.to_string());
-        assert_eq!(
-            json_text(&built),
-            r#"{"a":[{"n":true}],"b":null,"c":["s"]}"#
-        );
-        assert_eq!(object([]), json!({}));
-    }
 
     /// The head and the body of an encoded request.
     fn split(encoded: &str) -> (Value, Option<&str>) {
