@@ -170,7 +170,7 @@ impl Adapter {
                 "          throw error;\n",
                 "        }\n",
                 "        const answer = await api[call.method]({ endpoint: call.endpoint, params: call.params } as never);\n",
-                "        return JSON.stringify((answer as { data?: unknown }).data ?? null);\n",
+                "        return (answer as { data?: unknown }).data ?? null;\n",
                 "      };\n",
                 "    })(),\n",
             ),
@@ -619,8 +619,8 @@ export interface RustBindings {
 
 /** One instance of the translated Rust module. */
 export interface RustModule {
-  /** Runs the workflow on the event JSON; resolves with the result as JSON. */
-  kindeRun(event: string, bindings: RustBindings): Promise<string>;
+  /** Runs the workflow on the event; resolves with the result as JSON. */
+  kindeRun(event: unknown, bindings: RustBindings): Promise<string>;
 }
 
 /** Instantiates the module (fresh memory and state); `onTrap` runs when it traps. */
@@ -733,8 +733,8 @@ function then<T>(value: unknown, f: (value: unknown) => T): T | Promise<T> {
 const FETCH_HELPER: &str = r#"/**
  * Calls `kinde.fetch`/`kinde.secureFetch` with a request from Rust (a JSON head
  * `[url, method, headers]`, then, when there is a body, a line break and the body text)
- * and encodes its answer for Rust: a JSON head `[status, headers]`, a line break, then
- * the body text as is (a body the host only gave parsed is written back as JSON text).
+ * and hands Rust its answer as `[status, headers, text, json]`: what the host gave,
+ * nothing copied, so the body crosses into the module only when the workflow reads it.
  */
 function callFetch(fetch: Fetch, request: string): unknown {
   const lineBreak = request.indexOf("\n");
@@ -747,14 +747,12 @@ function callFetch(fetch: Fetch, request: string): unknown {
   if (lineBreak >= 0) init.body = request.slice(lineBreak + 1);
   return then(fetch(url, init), (answer) => {
     const a = (answer ?? {}) as FetchAnswer;
-    const parsed = a.json !== undefined && a.json !== null;
-    const text = typeof a.text === "string" ? a.text : parsed ? JSON.stringify(a.json) : "";
     const headers =
       a.headers !== null && typeof a.headers === "object"
         ? Object.entries(a.headers as Record<string, unknown>).map(([name, value]) => [name, String(value)])
         : null;
     const status = typeof a.status === "number" ? a.status : null;
-    return JSON.stringify([status, headers]) + "\n" + text;
+    return [status, headers, typeof a.text === "string" ? a.text : undefined, a.json];
   });
 }
 
@@ -803,7 +801,7 @@ const RUN_PRELUDE: &str = r#"  if (rust === undefined) rust = createRustModule((
 
 const RUN_EPILOGUE: &str = r#"  };
   try {
-    const result = await Promise.race([module.kindeRun(JSON.stringify(event), bindings), trapped]);
+    const result = await Promise.race([module.kindeRun(event, bindings), trapped]);
     return JSON.parse(result);
   } catch (error) {
     if (typeof error === "string") throw new Error(error);
@@ -899,58 +897,54 @@ mod tests {
         );
     }
 
-    /// The fetch and env encoders, transpiled by esbuild and run by node, answer what
-    /// `kinde_workflow::wire` decodes, for the answer shapes hosts give.
+    /// The fetch and env adapters, transpiled by esbuild and run by node, answer in the
+    /// shapes `kinde_workflow::wire` reads (`decode_fetch`'s array, tested against the
+    /// SDK in its wasm-bindgen tests; `decode_env`'s text, here) for the answer shapes
+    /// hosts give.
     #[test]
     fn fetch_and_env_answers_are_encoded_as_the_sdk_reads_them() {
         let harness = r#"
 const fetched = (answer: unknown) => callFetch(() => answer, JSON.stringify(["u", "GET", {}]));
 console.log(JSON.stringify([
-  fetched({ json: { a: 1 } }),
-  fetched({ status: 404, headers: { "x-a": 1 }, text: "line 1\nline 2" }),
-  fetched({ status: "200", headers: "nope", text: "" }),
-  fetched(undefined),
-  envAnswer(undefined),
-  envAnswer({ value: null }),
-  envAnswer({ value: 3 }),
-  envAnswer({ value: "v", isSecret: true }),
-  envAnswer({ value: "", isSecret: false }),
+  [
+    fetched({ json: { a: 1 } }),
+    fetched({ status: 404, headers: { "x-a": 1 }, text: "line 1\nline 2", json: null }),
+    fetched({ status: "200", headers: "nope", text: "" }),
+    fetched(undefined),
+  ],
+  [
+    envAnswer(undefined),
+    envAnswer({ value: null }),
+    envAnswer({ value: 3 }),
+    envAnswer({ value: "v", isSecret: true }),
+    envAnswer({ value: "", isSecret: false }),
+  ],
 ]));
 "#;
         let printed = run_helpers(harness);
-        let answers: Vec<String> = serde_json::from_str(&printed).unwrap();
-        use kinde_workflow::wire::{decode_env, decode_fetch};
+        let (fetched, env): (serde_json::Value, Vec<String>) =
+            serde_json::from_str(&printed).unwrap();
+        // `undefined` (no text, no parsed body) prints as `null` in JSON.
+        assert_eq!(
+            fetched,
+            serde_json::json!([
+                [null, null, null, {"a": 1}],
+                [404, [["x-a", "1"]], "line 1\nline 2", null],
+                [null, null, "", null],
+                [null, null, null, null],
+            ])
+        );
 
-        let json_only = decode_fetch(&answers[0]).unwrap();
+        use kinde_workflow::wire::decode_env;
+        assert_eq!(decode_env(&env[0]).unwrap(), None);
+        assert_eq!(decode_env(&env[1]).unwrap(), None);
         assert_eq!(
-            (json_only.status, json_only.text.as_str()),
-            (None, r#"{"a":1}"#)
-        );
-        assert_eq!(
-            json_only.json::<serde_json::Value>().unwrap(),
-            serde_json::json!({"a": 1})
-        );
-        let full = decode_fetch(&answers[1]).unwrap();
-        assert_eq!(full.status, Some(404));
-        assert_eq!(full.headers, Some(vec![("x-a".to_owned(), "1".to_owned())]));
-        assert_eq!(full.text, "line 1\nline 2");
-        let odd = decode_fetch(&answers[2]).unwrap();
-        assert_eq!(
-            (odd.status, odd.headers, odd.text.as_str()),
-            (None, None, "")
-        );
-        let nothing = decode_fetch(&answers[3]).unwrap();
-        assert_eq!((nothing.status, nothing.text.as_str()), (None, ""));
-
-        assert_eq!(decode_env(&answers[4]).unwrap(), None);
-        assert_eq!(decode_env(&answers[5]).unwrap(), None);
-        assert_eq!(
-            decode_env(&answers[6]).unwrap_err(),
+            decode_env(&env[2]).unwrap_err(),
             "env value is not a string"
         );
-        let secret = decode_env(&answers[7]).unwrap().unwrap();
+        let secret = decode_env(&env[3]).unwrap().unwrap();
         assert!(secret.is_secret() && secret.value() == "v");
-        let empty = decode_env(&answers[8]).unwrap().unwrap();
+        let empty = decode_env(&env[4]).unwrap().unwrap();
         assert!(!empty.is_secret() && empty.value().is_empty());
     }
 

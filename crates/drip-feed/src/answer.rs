@@ -13,14 +13,21 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 /// What a provider said.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Answer {
     /// HTTP status, when the host reports it.
     pub status: Option<u16>,
     /// The fields providers answer with, read from the body when it is a JSON object.
     pub fields: Fields,
-    /// The body as text (possibly truncated by the host when it was thrown).
-    pub text: String,
+    body: Body,
+}
+
+/// Where an answer's body is: in the response (read from the host only when a rule
+/// needs the text), or in the message of a thrown answer.
+#[derive(Debug)]
+enum Body {
+    Response(FetchResponse),
+    Thrown(String),
 }
 
 /// Every field the workflow reads from an answer (a provider's, Kinde's Management
@@ -263,6 +270,14 @@ pub(crate) enum Reply {
 }
 
 impl Answer {
+    /// The body as text (possibly truncated by the host when it was thrown).
+    pub fn text(&self) -> &str {
+        match &self.body {
+            Body::Response(response) => response.body(),
+            Body::Thrown(text) => text,
+        }
+    }
+
     /// Whether the status is known to be other than 2xx.
     pub fn is_known_failure(&self) -> bool {
         self.status
@@ -276,14 +291,14 @@ pub(crate) fn reply(result: Result<FetchResponse>) -> Result<Reply> {
     match result {
         Ok(response) => Ok(Reply::Answer(Box::new(Answer {
             status: response.status,
-            fields: Fields::read(&response.text),
-            text: response.text,
+            fields: response.json().unwrap_or_default(),
+            body: Body::Response(response),
         }))),
         Err(Error::Binding { message, .. }) => Ok(match parse_thrown_http(&message) {
             Some((status, body)) => Reply::Answer(Box::new(Answer {
                 status: Some(status),
                 fields: Fields::read(body),
-                text: body.to_owned(),
+                body: Body::Thrown(body.to_owned()),
             })),
             None => Reply::Unreachable,
         }),

@@ -165,7 +165,7 @@ fn expand(args: Args, function: ItemFn) -> syn::Result<TokenStream2> {
             wasm_bindgen_futures = ::kinde_workflow::__private::wasm_bindgen_futures,
         )]
         pub async fn __kinde_run(
-            event: ::std::string::String,
+            event: ::kinde_workflow::__private::wasm_bindgen::JsValue,
             bindings: ::kinde_workflow::js::Bindings,
         ) -> ::std::result::Result<::std::string::String, ::std::string::String> {
             ::kinde_workflow::js::run::<#event_type, _, _, _>(&event, bindings, |event, host| async move {

@@ -61,6 +61,12 @@ impl Error {
         Error::Workflow(message.to_string())
     }
 
+    /// The event did not read as its trigger's type.
+    pub(crate) fn invalid_event(err: crate::json::JsonError) -> Self {
+        let (path, message) = err.into_parts();
+        Error::InvalidEvent { path, message }
+    }
+
     pub(crate) fn undeclared(binding: Binding) -> Self {
         Error::UndeclaredBinding {
             binding,

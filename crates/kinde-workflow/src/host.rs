@@ -155,16 +155,17 @@ impl fmt::Debug for FetchRequest {
 /// What `kinde.fetch` answered.
 ///
 /// Kinde documents only `json` and `text`; `status` and `headers` are filled in when
-/// the host provides them. The body is kept as text and read into a type of the
-/// caller's with [`json`](Self::json). `Debug` hides the body, which may hold tokens.
+/// the host provides them. Read the body into a type of the caller's with
+/// [`json`](Self::json), or as text with [`body`](Self::body); from Kinde's bindings
+/// each crosses into the module only when asked for. `Debug` hides the body, which may
+/// hold tokens.
 #[derive(Clone, Default, PartialEq)]
 pub struct FetchResponse {
     /// HTTP status, when the host reports it.
     pub status: Option<u16>,
     /// Response headers, when the host reports them.
     pub headers: Option<Vec<(String, String)>>,
-    /// The body as text.
-    pub text: String,
+    body: ResponseBody,
 }
 
 impl FetchResponse {
@@ -182,7 +183,21 @@ impl FetchResponse {
         Self {
             status: Some(status),
             headers: None,
-            text: body.into(),
+            body: ResponseBody::Text(body.into()),
+        }
+    }
+
+    /// A response the host holds (its body read on demand).
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn held(
+        status: Option<u16>,
+        headers: Option<Vec<(String, String)>>,
+        body: json::HostValue,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            body: ResponseBody::Held(body),
         }
     }
 
@@ -200,7 +215,18 @@ impl FetchResponse {
     /// assert!(response.json::<Check>().unwrap().known);
     /// ```
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, JsonError> {
-        json::from_str(&self.text)
+        self.body.json()
+    }
+
+    /// The body as text (a body the host gave only parsed is written back as JSON).
+    ///
+    /// ```
+    /// use kinde_workflow::FetchResponse;
+    ///
+    /// assert_eq!(FetchResponse::text(502, "Bad Gateway").body(), "Bad Gateway");
+    /// ```
+    pub fn body(&self) -> &str {
+        self.body.text()
     }
 
     /// Whether the status is known and 2xx.
@@ -213,8 +239,47 @@ impl fmt::Debug for FetchResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FetchResponse")
             .field("status", &self.status)
-            .field("body_len", &self.text.len())
+            .field("body_len", &self.body().len())
             .finish_non_exhaustive()
+    }
+}
+
+/// A response body: text, or (wasm32) an answer the host holds, read on demand.
+#[derive(Clone)]
+enum ResponseBody {
+    Text(String),
+    #[cfg(target_arch = "wasm32")]
+    Held(json::HostValue),
+}
+
+impl ResponseBody {
+    fn text(&self) -> &str {
+        match self {
+            ResponseBody::Text(text) => text,
+            #[cfg(target_arch = "wasm32")]
+            ResponseBody::Held(held) => held.text(),
+        }
+    }
+
+    fn json<T: DeserializeOwned>(&self) -> Result<T, JsonError> {
+        match self {
+            ResponseBody::Text(text) => json::from_str(text),
+            #[cfg(target_arch = "wasm32")]
+            ResponseBody::Held(held) => held.read(),
+        }
+    }
+}
+
+impl Default for ResponseBody {
+    fn default() -> Self {
+        ResponseBody::Text(String::new())
+    }
+}
+
+/// Bodies are equal when their texts are.
+impl PartialEq for ResponseBody {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
     }
 }
 
@@ -359,12 +424,11 @@ impl ApiRequest {
     }
 }
 
-/// What a Management API call answered: its JSON text, read into a type of the
-/// caller's with [`json`](Self::json). `Debug` shows the length only.
+/// What a Management API call answered, read into a type of the caller's with
+/// [`json`](Self::json). `Debug` shows the length only.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApiResponse {
-    /// The answer as JSON text (`null` when the API answered nothing).
-    pub text: String,
+    body: ResponseBody,
 }
 
 impl ApiResponse {
@@ -374,20 +438,35 @@ impl ApiResponse {
     /// When `body` cannot be JSON (a map with non-string keys); meant for tests.
     pub fn from_json(body: impl Serialize) -> Self {
         let text = json::to_string(&body).unwrap_or_else(|err| panic!("API answer {err}"));
-        Self { text }
+        Self {
+            body: ResponseBody::Text(text),
+        }
+    }
+
+    /// An answer the host holds (read on demand).
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn held(body: json::HostValue) -> Self {
+        Self {
+            body: ResponseBody::Held(body),
+        }
     }
 
     /// Reads the answer into `T`; the error names the field that did not fit.
     /// `Option<T>` reads an empty (`null`) answer as `None`.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, JsonError> {
-        json::from_str(&self.text)
+        self.body.json()
+    }
+
+    /// The answer as JSON text (`null` when the API answered nothing).
+    pub fn body(&self) -> &str {
+        self.body.text()
     }
 }
 
 impl fmt::Debug for ApiResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiResponse")
-            .field("text_len", &self.text.len())
+            .field("text_len", &self.body().len())
             .finish()
     }
 }

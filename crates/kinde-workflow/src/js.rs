@@ -201,16 +201,16 @@ fn describe(error: &JsValue) -> String {
 impl Host for JsHost {
     async fn fetch(&self, request: FetchRequest) -> Result<FetchResponse> {
         let answer = self.bindings.kinde_fetch(&wire::encode_fetch(&request));
-        let text = settle_string(answer, Binding::Fetch).await?;
-        wire::decode_fetch(&text).map_err(|e| binding_error(Binding::Fetch, e))
+        let answer = settle(answer, Binding::Fetch).await?;
+        wire::decode_fetch(&answer).map_err(|e| binding_error(Binding::Fetch, e))
     }
 
     async fn secure_fetch(&self, request: FetchRequest) -> Result<FetchResponse> {
         let answer = self
             .bindings
             .kinde_secure_fetch(&wire::encode_fetch(&request));
-        let text = settle_string(answer, Binding::SecureFetch).await?;
-        wire::decode_fetch(&text).map_err(|e| binding_error(Binding::SecureFetch, e))
+        let answer = settle(answer, Binding::SecureFetch).await?;
+        wire::decode_fetch(&answer).map_err(|e| binding_error(Binding::SecureFetch, e))
     }
 
     async fn env(&self, name: &str) -> Result<Option<EnvVar>> {
@@ -222,8 +222,11 @@ impl Host for JsHost {
         let answer = self
             .bindings
             .kinde_management_api(&wire::encode_api(&request));
-        let text = settle_string(answer, Binding::Fetch).await?;
-        Ok(ApiResponse { text })
+        let value = settle(answer, Binding::Fetch).await?;
+        Ok(ApiResponse::held(json::HostValue::new(
+            JsValue::UNDEFINED,
+            value,
+        )))
     }
 
     async fn invalidate_form_field(&self, field: &str, message: &str) -> Result<()> {
@@ -328,13 +331,14 @@ async fn claims(answer: std::result::Result<JsValue, JsValue>, binding: Binding)
     wire::decode_claims(&text).map_err(|e| binding_error(binding, e))
 }
 
-/// Runs a workflow function: parses the event, runs it, and encodes the outcome as the
-/// shim expects (`Ok` holds the resolved value as JSON, `Err` the rejection message).
+/// Runs a workflow function: reads the event (the object Kinde passed, read field by
+/// field with [`json::from_js`]), runs it, and encodes the outcome as the shim expects
+/// (`Ok` holds the resolved value as JSON, `Err` the rejection message).
 ///
 /// Called by the code `#[workflow]` generates; not meant to be called directly.
 #[doc(hidden)]
 pub async fn run<E, F, Fut, T>(
-    event: &str,
+    event: &JsValue,
     bindings: Bindings,
     workflow: F,
 ) -> std::result::Result<String, String>
@@ -345,7 +349,7 @@ where
     T: Serialize,
 {
     let host = JsHost::enter(bindings);
-    let event = E::from_json(event).map_err(|e| e.to_string())?;
+    let event = json::from_js::<E>(event).map_err(|err| Error::invalid_event(err).to_string())?;
     let value = workflow(event, host)
         .await
         .map_err(|e: Error| e.to_string())?;

@@ -1,22 +1,24 @@
 //! The messages exchanged with the generated shim's binding adapters.
 //!
-//! One string crosses the Rust/JS boundary each way per binding call; the shim parses
-//! JSON with the host's native `JSON`, which is cheaper than building JS objects field
-//! by field from WASM. Bodies travel as text: JSON is serialized and forms are
-//! URL-encoded here, so no host needs `URLSearchParams` (the `url` binding).
+//! Requests cross the Rust/JS boundary as one string per binding call, which the shim
+//! takes apart with the host's native `JSON`. Bodies travel as text: JSON is serialized
+//! and forms are URL-encoded here, so no host needs `URLSearchParams` (the `url`
+//! binding).
 //!
-//! Every message is written from typed structs, and the answers of the calls
-//! workflows make most (fetch, env, Management API) are read without
-//! `serde_json::Value` maps: translated to JavaScript, every map node is an allocation
-//! and a tree walk that goja interprets. Answers carry their body as text (a response
-//! body, an environment variable), which the workflow reads into its own types; see
-//! [`decode_fetch`] and [`decode_env`]. The rarer answers (claims read back,
-//! localization) still go through `Value`.
+//! Every message is written from typed structs. The answers of the calls workflows
+//! make most stay with the host until the workflow reads them: a fetch answer is the
+//! shim's array `[status, headers, text, json]` and a Management API answer the value
+//! the API returned, both read field by field with [`json::from_js`](crate::json)
+//! on wasm32 (see `decode_fetch`); an environment variable comes as a flag and its
+//! value ([`decode_env`]). The rarer answers (claims read back, localization) are
+//! JSON text read into `Value`.
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest, FetchResponse};
+#[cfg(target_arch = "wasm32")]
+use crate::host::FetchResponse;
+use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest};
 use crate::M2mTokenRequest;
 
 /// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters:
@@ -56,22 +58,22 @@ pub fn encode_fetch(request: &FetchRequest) -> String {
     encoded
 }
 
-/// Decodes the shim's answer to a fetch: a JSON head `[status, headers]`, a line
-/// break, then the body text as is (no escaping to undo; a body the host handed over
-/// parsed is written back as JSON text). `status` may be `null`, `headers` is `null`
-/// or a list of `[name, value]` pairs.
-pub fn decode_fetch(answer: &str) -> Result<FetchResponse, String> {
-    type Head = (Option<u16>, Option<Vec<(String, String)>>);
-    let (head, text) = answer
-        .split_once('\n')
-        .ok_or_else(|| "fetch result has no head line".to_owned())?;
-    let (status, headers): Head =
-        serde_json::from_str(head).map_err(|e| format!("unreadable fetch result: {e}"))?;
-    Ok(FetchResponse {
-        status,
-        headers,
-        text: text.to_owned(),
-    })
+/// Decodes the shim's answer to a fetch, `[status, headers, text, json]`: `status` a
+/// number or `null`, `headers` `null` or a list of `[name, value]` pairs, `text` the
+/// body as the host gave it (or `undefined`), `json` the body the host parsed (or
+/// `undefined`). The body stays with the host until the workflow reads it.
+#[cfg(target_arch = "wasm32")]
+pub fn decode_fetch(answer: &wasm_bindgen::JsValue) -> Result<FetchResponse, String> {
+    use crate::json::{element_handle, read_element, HostValue};
+    if !js_sys::Array::is_array(answer) {
+        return Err("adapter did not return [status, headers, text, json]".to_owned());
+    }
+    let status = read_element::<Option<u16>>(answer, 0)
+        .map_err(|e| format!("unreadable fetch status: {e}"))?;
+    let headers = read_element::<Option<Vec<(String, String)>>>(answer, 1)
+        .map_err(|e| format!("unreadable fetch headers: {e}"))?;
+    let body = HostValue::new(element_handle(answer, 2), element_handle(answer, 3));
+    Ok(FetchResponse::held(status, headers, body))
 }
 
 /// Decodes the shim's answer to `kindeEnv`: `-` when the variable is not set, `?` when
@@ -217,22 +219,6 @@ mod tests {
             .header("b", "3");
         let encoded = encode_fetch(&request);
         assert_eq!(encoded, r#"["u","GET",{"b":"1","a":"2","b":"3"}]"#);
-    }
-
-    #[test]
-    fn fetch_answer_decodes_with_or_without_status() {
-        let full = decode_fetch("[403,[[\"x\",\"1\"]]]\n{\"error\":\"e\"}").unwrap();
-        assert_eq!(full.status, Some(403));
-        assert_eq!(full.headers, Some(vec![("x".to_owned(), "1".to_owned())]));
-        assert_eq!(full.text, r#"{"error":"e"}"#);
-        assert_eq!(full.json::<Value>().unwrap()["error"], "e");
-        let minimal = decode_fetch("[null,null]\nline one\nline two").unwrap();
-        assert_eq!(minimal.status, None);
-        assert_eq!(minimal.text, "line one\nline two");
-        assert!(minimal.json::<Value>().is_err());
-        assert_eq!(decode_fetch("[null,null]\n").unwrap().text, "");
-        assert!(decode_fetch("[1]").is_err());
-        assert!(decode_fetch("nope\n").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use kinde_workflow::{
 };
 use serde_json::{json, Value};
 use support::{answer, expect_binding_error, restore_runner_hook, Fake};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn sample_request() -> FetchRequest {
@@ -28,7 +29,7 @@ fn sample_request() -> FetchRequest {
 
 #[wasm_bindgen_test]
 fn fetch_request_reaches_js_exactly_as_encoded() {
-    let answer_json = "[201,[[\"x-a\",\"1\"]]]\n{\"ok\":true}";
+    let answer_json = json!([201, [["x-a", "1"]], r#"{"ok":true}"#, {"ok": true}]);
     let fake = Fake::new(json!({ "kindeFetch": answer("value", answer_json) }));
     let request = sample_request();
     let response = futures_block_on_ready(fake.host().fetch(request.clone())).unwrap();
@@ -49,14 +50,9 @@ fn fetch_request_reaches_js_exactly_as_encoded() {
         )
     );
 
-    assert_eq!(
-        response,
-        FetchResponse {
-            status: Some(201),
-            headers: Some(vec![("x-a".into(), "1".into())]),
-            text: r#"{"ok":true}"#.into(),
-        }
-    );
+    let mut expected = FetchResponse::text(201, r#"{"ok":true}"#);
+    expected.headers = Some(vec![("x-a".into(), "1".into())]);
+    assert_eq!(response, expected);
     assert_eq!(response.json::<Value>().unwrap(), json!({"ok": true}));
     assert!(response.is_success());
 }
@@ -86,7 +82,9 @@ fn futures_block_on_ready<F: std::future::Future>(future: F) -> F::Output {
 
 #[wasm_bindgen_test]
 async fn fetch_answered_by_a_promise_without_status() {
-    let fake = Fake::new(json!({ "kindeFetch": answer("later", "[null,null]\nplain body") }));
+    let fake = Fake::new(
+        json!({ "kindeFetch": answer("later", json!([null, null, "plain body", null])) }),
+    );
     let request = FetchRequest::get("https://a.example/");
     let response = fake.host().fetch(request.clone()).await.unwrap();
 
@@ -98,22 +96,24 @@ async fn fetch_answered_by_a_promise_without_status() {
     );
     assert_eq!(response.status, None);
     assert_eq!(response.headers, None);
-    assert_eq!(response.text, "plain body");
-    assert!(response.json::<Value>().is_err());
+    assert_eq!(response.body(), "plain body");
+    let err = response.json::<Value>().unwrap_err();
+    assert_eq!((err.path(), err.message()), (".", "not JSON"));
     assert!(!response.is_success());
 }
 
 #[wasm_bindgen_test]
 async fn fetch_sends_form_and_text_bodies_as_text() {
-    let fake = Fake::new(json!({ "kindeFetch": answer("promise", "[null,null]\n{\"n\":1}") }));
+    let fake =
+        Fake::new(json!({ "kindeFetch": answer("promise", json!([null, null, null, {"n": 1}])) }));
     let host = fake.host();
     let form = FetchRequest::post("https://a.example/token").form([("a", "1 2"), ("b", "x&y=z")]);
     let text = FetchRequest::new(Method::Put, "https://a.example/t").text("raw");
     let response = host.fetch(form).await.unwrap();
     host.fetch(text).await.unwrap();
 
-    // What the shim sends for a host answer with only `json`: that JSON as the text.
-    assert_eq!(response.text, r#"{"n":1}"#);
+    // A host answer with only `json`: that JSON is the text.
+    assert_eq!(response.body(), r#"{"n":1}"#);
     assert_eq!(response.json::<Value>().unwrap(), json!({"n": 1}));
     let bodies: Vec<(Value, Option<String>)> = fake
         .calls()
@@ -135,7 +135,7 @@ async fn fetch_sends_form_and_text_bodies_as_text() {
 #[wasm_bindgen_test]
 async fn secure_fetch_uses_its_own_binding() {
     let fake = Fake::new(json!({
-        "kindeSecureFetch": answer("promise", "[200,null]\nok"),
+        "kindeSecureFetch": answer("promise", json!([200, null, "ok", null])),
         "kindeFetch": answer("throw", "must not be called"),
     }));
     let request = sample_request();
@@ -144,7 +144,7 @@ async fn secure_fetch_uses_its_own_binding() {
     let args = fake.only_call("kindeSecureFetch");
     assert_eq!(args, vec![Value::String(wire::encode_fetch(&request))]);
     assert_eq!(response.status, Some(200));
-    assert_eq!(response.text, "ok");
+    assert_eq!(response.body(), "ok");
 }
 
 // ---- env -------------------------------------------------------------------------
@@ -188,7 +188,7 @@ async fn required_env_rejects_an_empty_value() {
 #[wasm_bindgen_test]
 async fn management_api_call_is_encoded_and_answer_parsed() {
     let fake = Fake::new(json!({
-        "kindeManagementApi": answer("promise", r#"{"users":[{"id":"kp_1"}]}"#),
+        "kindeManagementApi": answer("promise", json!({"users": [{"id": "kp_1"}]})),
     }));
     let host = fake.host();
     let put = ApiRequest {
@@ -204,7 +204,7 @@ async fn management_api_call_is_encoded_and_answer_parsed() {
     let answer = host.management_api(put.clone()).await.unwrap();
     host.management_api(get.clone()).await.unwrap();
 
-    assert_eq!(answer.text, r#"{"users":[{"id":"kp_1"}]}"#);
+    assert_eq!(answer.body(), r#"{"users":[{"id":"kp_1"}]}"#);
     assert_eq!(
         answer.json::<Value>().unwrap(),
         json!({"users": [{"id": "kp_1"}]})
@@ -440,45 +440,22 @@ async fn thrown_non_errors_are_described() {
 // ---- malformed adapter answers ---------------------------------------------------
 
 #[wasm_bindgen_test]
-async fn a_non_string_answer_is_a_clear_error() {
+async fn an_answer_of_the_wrong_shape_is_a_clear_error() {
     let fake = Fake::new(json!({
         "kindeFetch": answer("value", json!({"status": 200})),
+        "kindeSecureFetch": answer("value", json!(["200", null, "", null])),
         "kindeEnv": answer("promise", 3),
-        "kindeManagementApi": answer("value", Value::Null),
     }));
     let host = fake.host();
     let err = host
         .fetch(FetchRequest::get("https://a.example/"))
         .await
         .unwrap_err();
-    expect_binding_error(err, Binding::Fetch, "adapter did not return a string");
-    let err = host.env("X").await.unwrap_err();
-    expect_binding_error(err, Binding::Env, "adapter did not return a string");
-    let err = host
-        .management_api(ApiRequest {
-            method: Method::Get,
-            endpoint: "users".into(),
-            params: None,
-        })
-        .await
-        .unwrap_err();
-    expect_binding_error(err, Binding::Fetch, "adapter did not return a string");
-}
-
-#[wasm_bindgen_test]
-async fn a_string_that_is_not_the_expected_json_is_a_clear_error() {
-    let fake = Fake::new(json!({
-        "kindeFetch": answer("value", "<html>"),
-        "kindeSecureFetch": answer("value", "[1,2]\nbody"),
-        "kindeEnv": answer("promise", "{"),
-        "kindeManagementApi": answer("value", 7),
-    }));
-    let host = fake.host();
-    let err = host
-        .fetch(FetchRequest::get("https://a.example/"))
-        .await
-        .unwrap_err();
-    expect_binding_error(err, Binding::Fetch, "fetch result has no head line");
+    expect_binding_error(
+        err,
+        Binding::Fetch,
+        "adapter did not return [status, headers, text, json]",
+    );
     let err = host
         .secure_fetch(FetchRequest::get("https://a.example/"))
         .await
@@ -486,19 +463,38 @@ async fn a_string_that_is_not_the_expected_json_is_a_clear_error() {
     expect_binding_error(
         err,
         Binding::SecureFetch,
-        "unreadable fetch result: invalid type: integer `2`, expected a sequence at line 1 column 4",
+        "unreadable fetch status: at `.`: invalid type: string, expected u16",
     );
     let err = host.env("X").await.unwrap_err();
+    expect_binding_error(err, Binding::Env, "adapter did not return a string");
+}
+
+#[wasm_bindgen_test]
+async fn a_string_that_is_not_the_expected_encoding_is_a_clear_error() {
+    let fake = Fake::new(json!({ "kindeEnv": answer("promise", "{") }));
+    let err = fake.host().env("X").await.unwrap_err();
     expect_binding_error(err, Binding::Env, "unreadable env result");
-    let err = host
-        .management_api(ApiRequest {
-            method: Method::Get,
-            endpoint: "users".into(),
-            params: None,
-        })
+}
+
+#[wasm_bindgen_test]
+async fn management_api_answers_are_read_as_the_api_gave_them() {
+    let fake = Fake::new(json!({ "kindeManagementApi": answer("value", Value::Null) }));
+    let host = fake.host();
+    let nothing = host.management_api(ApiRequest::get("users")).await.unwrap();
+    assert_eq!(nothing.json::<Option<Value>>().unwrap(), None);
+    assert_eq!(nothing.body(), "null");
+
+    let fake = Fake::new(json!({ "kindeManagementApi": answer("value", 7) }));
+    let seven = fake
+        .host()
+        .management_api(ApiRequest::get("users"))
         .await
-        .unwrap_err();
-    expect_binding_error(err, Binding::Fetch, "adapter did not return a string");
+        .unwrap();
+    let err = seven.json::<Vec<String>>().unwrap_err();
+    assert_eq!(
+        (err.path(), err.message()),
+        (".", "invalid type: integer, expected a sequence")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -569,6 +565,11 @@ async fn lookup(event: ExistingPasswordProvided, kinde: JsHost) -> kinde_workflo
     }))
 }
 
+/// The event Kinde would pass: `json` parsed by the host.
+fn event(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
 fn lookup_fake(fetch: Value) -> Fake {
     Fake::new(json!({
         "kindeEnv": answer("promise", "0https://idp.example"),
@@ -578,8 +579,11 @@ fn lookup_fake(fetch: Value) -> Fake {
 
 #[wasm_bindgen_test]
 async fn run_resolves_with_the_workflows_json() {
-    let fake = lookup_fake(answer("later", "[200,null]\n{\"known\":true}"));
-    let outcome = js::run(GOOD_EVENT, fake.bindings.clone(), lookup).await;
+    let fake = lookup_fake(answer(
+        "later",
+        json!([200, null, r#"{"known":true}"#, {"known": true}]),
+    ));
+    let outcome = js::run(&event(GOOD_EVENT), fake.bindings.clone(), lookup).await;
     restore_runner_hook();
 
     let result: Value = serde_json::from_str(&outcome.unwrap()).unwrap();
@@ -603,9 +607,9 @@ async fn run_resolves_with_the_workflows_json() {
 #[wasm_bindgen_test]
 async fn run_rejects_a_malformed_event_without_calling_the_workflow() {
     let fake = lookup_fake(answer("throw", "unused"));
-    let event = r#"{"context":{"domains":{"kindeDomain":"https://x.kinde.com"},
+    let bad = r#"{"context":{"domains":{"kindeDomain":"https://x.kinde.com"},
         "auth":{"password":"p","hashedPassword":"h","hasUserRecordInKinde":true}}}"#;
-    let outcome = js::run(event, fake.bindings.clone(), lookup).await;
+    let outcome = js::run(&event(bad), fake.bindings.clone(), lookup).await;
     restore_runner_hook();
 
     assert_eq!(
@@ -614,16 +618,22 @@ async fn run_rejects_a_malformed_event_without_calling_the_workflow() {
     );
     assert!(fake.calls().is_empty());
 
-    let outcome = js::run("not json", fake.bindings.clone(), lookup).await;
+    let not_an_object = JsValue::from_str("not json");
+    let outcome = js::run(&not_an_object, fake.bindings.clone(), lookup).await;
     restore_runner_hook();
-    let message = outcome.unwrap_err();
-    assert!(message.starts_with("invalid event"), "{message}");
+    assert_eq!(
+        outcome,
+        Err(
+            "invalid event at `.`: invalid type: string, expected struct ExistingPasswordProvided"
+                .to_owned()
+        )
+    );
 }
 
 #[wasm_bindgen_test]
 async fn run_rejects_with_the_workflows_error() {
     let fake = lookup_fake(answer("rejectLater", "connect ECONNREFUSED"));
-    let outcome = js::run(GOOD_EVENT, fake.bindings.clone(), lookup).await;
+    let outcome = js::run(&event(GOOD_EVENT), fake.bindings.clone(), lookup).await;
     restore_runner_hook();
     assert_eq!(
         outcome,
@@ -631,7 +641,7 @@ async fn run_rejects_with_the_workflows_error() {
     );
 
     let missing = Fake::new(json!({ "kindeEnv": answer("value", "-") }));
-    let outcome = js::run(GOOD_EVENT, missing.bindings.clone(), lookup).await;
+    let outcome = js::run(&event(GOOD_EVENT), missing.bindings.clone(), lookup).await;
     restore_runner_hook();
     assert_eq!(
         outcome,
@@ -643,7 +653,7 @@ async fn run_rejects_with_the_workflows_error() {
 async fn run_encodes_unit_and_custom_results() {
     let fake = Fake::new(json!({}));
     let outcome = js::run(
-        GOOD_EVENT,
+        &event(GOOD_EVENT),
         fake.bindings.clone(),
         |_: ExistingPasswordProvided, _| async { kinde_workflow::Result::Ok(()) },
     )
@@ -651,7 +661,7 @@ async fn run_encodes_unit_and_custom_results() {
     assert_eq!(outcome, Ok("null".to_owned()));
 
     let outcome = js::run(
-        GOOD_EVENT,
+        &event(GOOD_EVENT),
         fake.bindings.clone(),
         |event: ExistingPasswordProvided, _| async move {
             if event.context.auth.has_user_record_in_kinde {

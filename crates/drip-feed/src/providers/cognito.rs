@@ -199,7 +199,7 @@ pub(crate) fn classify(answer: &Answer) -> Verdict {
         .error_type
         .as_deref()
         .map(|t| t.rsplit('#').next().unwrap_or(t))
-        .or_else(|| xml_signature_error(&answer.text));
+        .or_else(|| xml_signature_error(answer.text()));
     let Some(error_type) = error_type else {
         return unrecognised(answer);
     };

@@ -123,7 +123,7 @@ pub(crate) fn judge(reply: Reply, classify: impl FnOnce(&Answer) -> Verdict) -> 
 /// logged with its status.
 pub(crate) fn unrecognised(answer: &Answer) -> Verdict {
     let mut code = crate::answer::status_code(answer.status);
-    code.push_str(if answer.text.trim().is_empty() {
+    code.push_str(if answer.text().trim().is_empty() {
         ", empty body"
     } else {
         ", unrecognised body"

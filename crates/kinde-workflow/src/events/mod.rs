@@ -69,10 +69,7 @@ pub trait Event: DeserializeOwned {
     /// );
     /// ```
     fn from_json(json: &str) -> Result<Self, Error> {
-        crate::json::from_str(json).map_err(|err| {
-            let (path, message) = err.into_parts();
-            Error::InvalidEvent { path, message }
-        })
+        crate::json::from_str(json).map_err(Error::invalid_event)
     }
 }
 

@@ -6,6 +6,8 @@
 //! an allocation and a map walk that goja interprets, and its code is a tenth of a
 //! small workflow.
 
+#[cfg(target_arch = "wasm32")]
+mod js;
 mod locate;
 mod objects;
 
@@ -13,6 +15,11 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
+
+#[cfg(target_arch = "wasm32")]
+pub use js::from_js;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use js::{element_handle, read_element, HostValue};
 
 /// A JSON document that could not be read as the expected type, or a value that could
 /// not be written as JSON.
@@ -65,7 +72,25 @@ impl JsonError {
 /// assert_eq!(err.path(), "users[1].id");
 /// assert_eq!(err.message(), "invalid type: integer, expected a string");
 /// ```
+///
+/// On wasm32 the text is parsed by the host's `JSON.parse` and read with [`from_js`]:
+/// translated to JavaScript, serde_json's reader would scan every byte in goja. Paths
+/// and messages are the same, but for what the host's JSON decides (see [`from_js`])
+/// and a text that is no JSON at all, which is `not JSON` without serde_json's detail.
 pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, JsonError> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js::from_text(json)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        from_str_in_rust(json)
+    }
+}
+
+/// [`from_str`] with serde_json's reader, on every target.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn from_str_in_rust<T: DeserializeOwned>(json: &str) -> Result<T, JsonError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
     T::deserialize(objects::ObjectsOnly(&mut deserializer))
         .and_then(|value| deserializer.end().map(|()| value))
