@@ -207,12 +207,14 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(byte >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(byte & 15)]));
+    // Digits written as bytes: translated to JavaScript, each `String::push` of a
+    // `char` is a UTF-8 encoder and a capacity check interpreted by goja.
+    let mut out = vec![0; bytes.len() * 2];
+    for (digits, byte) in out.chunks_exact_mut(2).zip(bytes) {
+        digits[0] = HEX_LOWER[usize::from(byte >> 4)];
+        digits[1] = HEX_LOWER[usize::from(byte & 15)];
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn join(parts: &[&str], separator: char) -> String {

@@ -30,8 +30,11 @@ impl std::error::Error for InvalidAmzDate {}
 impl AmzDate {
     /// The timestamp of `seconds` since 1970-01-01T00:00:00Z.
     pub fn from_unix_seconds(seconds: u64) -> Self {
-        let days = seconds / 86_400;
-        let second_of_day = seconds % 86_400;
+        // One 64-bit division, then 32-bit arithmetic only: translated to JavaScript,
+        // every 64-bit multiplication or division is a helper call of dozens of
+        // operations (and division by a constant becomes a multiplication).
+        let days = u32::try_from(seconds / 86_400).unwrap_or(u32::MAX);
+        let second_of_day = (seconds % 86_400) as u32;
         let (year, month, day) = civil_from_days(days);
         let mut text = [0u8; 16];
         write_digits(&mut text[0..4], year);
@@ -77,7 +80,7 @@ impl fmt::Debug for AmzDate {
 }
 
 /// Writes `value` as zero-padded decimal filling `out`.
-fn write_digits(out: &mut [u8], mut value: u64) {
+fn write_digits(out: &mut [u8], mut value: u32) {
     for slot in out.iter_mut().rev() {
         *slot = b'0' + (value % 10) as u8;
         value /= 10;
@@ -88,8 +91,9 @@ fn write_digits(out: &mut [u8], mut value: u64) {
 ///
 /// Works in 400-year eras of 146 097 days, with years starting on 1 March so the
 /// leap day falls at the end of each year.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let shifted = days + 719_468; // days from 0000-03-01 to 1970-01-01
+fn civil_from_days(days: u32) -> (u32, u32, u32) {
+    // Days from 0000-03-01 to 1970-01-01; u32 holds days until the year 11 760 000.
+    let shifted = days.saturating_add(719_468);
     let era = shifted / 146_097;
     let day_of_era = shifted % 146_097;
     let year_of_era =
@@ -102,7 +106,7 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     } else {
         month_from_march - 9
     };
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    let year = year_of_era + era * 400 + u32::from(month <= 2);
     (year, month, day)
 }
 
