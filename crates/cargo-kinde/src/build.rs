@@ -2,7 +2,7 @@
 //!
 //! cargo (wasm32, size profile) → wasm-bindgen (bundler glue) → `lowering` (sign-ext
 //! and float-to-int, in wasm-bindgen's IR) → wasm2js -Oz (bulk memory kept) → patches (traps,
-//! data segments, rotations) → esbuild (glue + module into one lazily instantiated,
+//! data segments, rotations, redundant coercions) → esbuild (glue + module into one lazily instantiated,
 //! minified factory) → `Workflow.ts`, `rust-module.js`, `rust-module.d.ts`.
 
 use std::ffi::OsStr;
@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use crate::project::{Project, WorkflowCrate};
 use crate::shim::{self, Adapter, Generated};
 use crate::toolchain::{Toolchain, WASM_TARGET};
-use crate::{check, data_segments, inputs, lowering, report, rotations, wasm};
+use crate::{check, coercions, data_segments, inputs, lowering, report, rotations, wasm};
 
 /// Cargo profile with size-tuned settings (declared in the workspace `Cargo.toml`).
 pub const PROFILE: &str = "kinde";
@@ -251,6 +251,7 @@ fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPat
 
     let translated = std::fs::read_to_string(&module_js)?;
     let translated = rotations::inline(&data_segments::inline(&shim::patch_trap(&translated)?)?);
+    let translated = coercions::drop_redundant(&translated)?;
     std::fs::write(&module_js, translated)?;
     let glue_js = glue_dir.join(format!("{lib_name}_bg.js"));
     let glue = std::fs::read_to_string(&glue_js)?;

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod coercions;
 pub mod data_segments;
 pub mod inputs;
 pub mod lowering;
