@@ -110,23 +110,23 @@ func (r *runner) timings(p *provider, pa path, warmup, reps int, tune func(*emul
 	})
 }
 
-// interleave calls once for both languages warmup+reps times, alternating
-// which goes first, and keeps the timings of all but the first warmup
-// rounds.
-func interleave(warmup, reps int, once func(lang language) (*emulator.RunRecord, error)) ([2][]timing, error) {
+// interleave calls once for both sides of a comparison (the two languages,
+// or two builds) warmup+reps times, alternating which goes first, and keeps
+// the timings of all but the first warmup rounds, indexed by side.
+func interleave[Side ~int](warmup, reps int, once func(side Side) (*emulator.RunRecord, error)) ([2][]timing, error) {
 	var out [2][]timing
 	for i := 0; i < warmup+reps; i++ {
-		order := [2]language{rust, typeScript}
+		order := [2]Side{0, 1}
 		if i%2 == 1 {
-			order = [2]language{typeScript, rust}
+			order = [2]Side{1, 0}
 		}
-		for _, lang := range order {
-			rec, err := once(lang)
+		for _, side := range order {
+			rec, err := once(side)
 			if err != nil {
 				return out, err
 			}
 			if i >= warmup {
-				out[lang] = append(out[lang], timingOf(rec))
+				out[side] = append(out[side], timingOf(rec))
 			}
 		}
 	}

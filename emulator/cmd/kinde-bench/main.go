@@ -5,6 +5,7 @@
 //
 //	go run ./cmd/kinde-bench --project ..            # the full run (minutes)
 //	go run ./cmd/kinde-bench --project .. --quick    # a smoke run (no cargo builds)
+//	go run ./cmd/kinde-bench --project .. --against DIR  # this build against another
 //
 // scripts/bench installs what it needs, builds the Rust workflow when stale
 // and runs this.
@@ -43,6 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	providers := flags.String("providers", strings.Join(bench.Providers, ","), "comma-separated LEGACY_PROVIDER values to measure")
 	profileName := flags.String("profile", emulator.Profile{}.Name(), "kinde.fetch profile of every run")
 	asJSON := flags.Bool("json", false, "print the report as JSON instead of a table")
+	against := flags.String("against", "", "compare --project's Rust drip-feed with the one built into this project root's kindeSrc instead (interleaved runs of both builds, own time, rejected password and full migration per provider; --reps default 100, --migration-reps 30)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -54,6 +56,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "kinde-bench:", err)
 		return 2
+	}
+	if *against != "" {
+		warm := count(0, 5, *quick)
+		if *warmup >= 0 {
+			warm = *warmup
+		}
+		return compare(ctx, bench.CompareConfig{
+			Base: *against, Head: *project, Providers: strings.Split(*providers, ","),
+			Reps: count(*reps, 100, *quick), MigrationReps: count(*migrationReps, 30, *quick),
+			Warmup: warm, Profile: profile, Progress: stderr,
+		}, *asJSON, stdout, stderr)
 	}
 	cfg := bench.DefaultConfig(*project)
 	if *quick {
@@ -87,6 +100,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = encoder.Encode(report)
 	} else {
 		err = report.WriteTable(stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "kinde-bench:", err)
+		return 1
+	}
+	return 0
+}
+
+// count is a repetition count of a comparison: the flag's value when given,
+// else 1 with --quick, else fallback.
+func count(flag, fallback int, quick bool) int {
+	switch {
+	case flag > 0:
+		return flag
+	case quick:
+		return 1
+	default:
+		return fallback
+	}
+}
+
+// compare runs and prints a comparison of two builds.
+func compare(ctx context.Context, cfg bench.CompareConfig, asJSON bool, stdout, stderr io.Writer) int {
+	comparison, err := bench.Compare(ctx, cfg)
+	if err == nil {
+		if asJSON {
+			encoder := json.NewEncoder(stdout)
+			encoder.SetIndent("", "  ")
+			err = encoder.Encode(comparison)
+		} else {
+			err = comparison.WriteTable(stdout)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "kinde-bench:", err)

@@ -116,6 +116,45 @@ func TestNoFloorLeavesOutTheFloorRows(t *testing.T) {
 	}
 }
 
+// TestAgainstComparesTwoBuilds compares the repository's build with a copy
+// of it: every path's row per provider, numbers in every cell, and a paired
+// ratio near 1 (the same build, so no difference beyond noise).
+func TestAgainstComparesTwoBuilds(t *testing.T) {
+	repo := emulatortest.RepoRoot(t)
+	var stdout, stderr bytes.Buffer
+	args := []string{"--project", repo, "--against", repo, "--providers", "generic", "--reps", "3", "--migration-reps", "2", "--warmup", "0"}
+	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("kinde-bench %q exited %d:\n%s", args, code, stderr.String())
+	}
+	var names []string
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "| ---") || strings.HasPrefix(line, "| measurement") {
+			continue
+		}
+		cells := strings.Split(strings.TrimSuffix(strings.TrimPrefix(line, "| "), " |"), " | ")
+		if len(cells) != 8 {
+			t.Fatalf("row has %d cells, want 8: %q", len(cells), line)
+		}
+		names = append(names, cells[0])
+		requireNumber(t, cells[0]+" base median", cells[1], "")
+		requireNumber(t, cells[0]+" head median", cells[3], "")
+		ratio, err := strconv.ParseFloat(strings.TrimSuffix(cells[5], "×"), 64)
+		if err != nil || ratio < 0.2 || ratio > 5 {
+			t.Errorf("%s: paired ratio %q of a build against itself", cells[0], cells[5])
+		}
+		if cells[7] != "3" && cells[7] != "2" {
+			t.Errorf("%s: n = %q", cells[0], cells[7])
+		}
+	}
+	want := []string{"rejected password, generic: own time (ms)", "full migration, generic: own time (ms)"}
+	if strings.Join(names, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows %q, want %q", names, want)
+	}
+	if code := run(context.Background(), []string{"--project", repo, "--against", t.TempDir(), "--providers", "generic"}, &stdout, &stderr); code != 1 {
+		t.Errorf("--against a directory without a build exited %d, want 1", code)
+	}
+}
+
 func TestBadUsageExitsTwo(t *testing.T) {
 	for _, args := range [][]string{{"--no-such-flag"}, {"stray"}, {"--profile", "loud"}} {
 		var stdout, stderr bytes.Buffer
