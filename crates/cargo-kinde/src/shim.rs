@@ -731,18 +731,25 @@ function then<T>(value: unknown, f: (value: unknown) => T): T | Promise<T> {
 "#;
 
 const FETCH_HELPER: &str = r#"/**
- * Calls `kinde.fetch`/`kinde.secureFetch` with a request from Rust (a JSON head
- * `[url, method, headers]`, then, when there is a body, a line break and the body text)
- * and hands Rust its answer as `[status, headers, text, json]`: what the host gave,
- * nothing copied, so the body crosses into the module only when the workflow reads it.
+ * Calls `kinde.fetch`/`kinde.secureFetch` with a request from Rust (a head: URL, method
+ * and header names and values separated by NUL characters, or as the JSON
+ * `[url, method, headers]` when a field holds a NUL or a line break; then, when there
+ * is a body, a line break and the body text) and hands Rust its answer as
+ * `[status, headers, text, json]`: what the host gave, nothing copied, so the body
+ * crosses into the module only when the workflow reads it.
  */
 function callFetch(fetch: Fetch, request: string): unknown {
   const lineBreak = request.indexOf("\n");
-  const [url, method, headers] = JSON.parse(lineBreak < 0 ? request : request.slice(0, lineBreak)) as [
-    string,
-    string,
-    Record<string, string>,
-  ];
+  const head = lineBreak < 0 ? request : request.slice(0, lineBreak);
+  let url: string, method: string, headers: Record<string, string>;
+  if (head.charAt(0) === "[") {
+    [url, method, headers] = JSON.parse(head) as [string, string, Record<string, string>];
+  } else {
+    const fields = head.split("\u0000");
+    [url, method] = fields;
+    headers = {};
+    for (let i = 2; i + 1 < fields.length; i += 2) headers[fields[i]] = fields[i + 1];
+  }
   const init: { method: string; headers: Record<string, string>; body?: string } = { method, headers };
   if (lineBreak >= 0) init.body = request.slice(lineBreak + 1);
   return then(fetch(url, init), (answer) => {
@@ -874,6 +881,7 @@ mod tests {
             FetchRequest::get("https://a.example/g")
                 .header("b", "1")
                 .header("b", "2"),
+            FetchRequest::get("https://a.example/n").header("x-odd", "line\nbreak"),
         ];
         let encoded: Vec<String> = requests.iter().map(encode_fetch).collect();
         let harness = format!(
@@ -893,6 +901,7 @@ mod tests {
                   "body": "a=1+2&b=%C3%A9%26"}],
                 ["https://a.example/e", {"method": "POST", "headers": {}, "body": ""}],
                 ["https://a.example/g", {"method": "GET", "headers": {"b": "2"}}],
+                ["https://a.example/n", {"method": "GET", "headers": {"x-odd": "line\nbreak"}}],
             ])
         );
     }

@@ -21,26 +21,45 @@ use crate::host::FetchResponse;
 use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest};
 use crate::M2mTokenRequest;
 
-/// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters:
-/// a JSON head `[url, method, headers]`, then, when there is a body, a line break and
-/// the body text as is. The head's JSON has no raw line break, so the first one ends
-/// it; the body is not escaped into JSON only to be parsed back out (in goja, escaping
-/// is a loop over every byte). A repeated header name keeps its last value.
+/// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters: a
+/// head, then, when there is a body, a line break and the body text as is (not escaped
+/// into JSON only to be parsed back out: in goja, escaping is a loop over every byte).
+///
+/// The head is the URL, the method and each header's name and value, separated by NUL
+/// characters, which neither a URL nor an HTTP header may contain: copied, not
+/// escaped. A head with a NUL or a line break in it anyway (or a URL opening with `[`)
+/// is written as JSON, `[url, method, {name: value}]`, so the host sees exactly what the
+/// workflow asked for and rejects it there. A repeated header name keeps its last value.
 pub fn encode_fetch(request: &FetchRequest) -> String {
-    struct Headers<'a>(&'a [(String, String)]);
-    impl Serialize for Headers<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            // Written in order; the shim's `JSON.parse` keeps a repeated name's last value.
-            serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    let plain = !request.url.starts_with('[')
+        && fits_plain_head(&request.url)
+        && request
+            .headers
+            .iter()
+            .all(|(name, value)| fits_plain_head(name) && fits_plain_head(value));
+    let mut encoded = if plain {
+        let mut head = String::with_capacity(
+            request.url.len()
+                + 8
+                + request
+                    .headers
+                    .iter()
+                    .map(|(name, value)| name.len() + value.len() + 2)
+                    .sum::<usize>(),
+        );
+        head.push_str(&request.url);
+        head.push('\0');
+        head.push_str(request.method.as_str());
+        for (name, value) in &request.headers {
+            head.push('\0');
+            head.push_str(name);
+            head.push('\0');
+            head.push_str(value);
         }
-    }
-    let head = (
-        request.url.as_str(),
-        request.method.as_str(),
-        Headers(&request.headers),
-    );
-    let mut encoded =
-        serde_json::to_string(&head).expect("strings and a map of strings always serialize");
+        head
+    } else {
+        json_head(request)
+    };
     match &request.body {
         Body::None => {}
         Body::Text(text) | Body::Json(text) => {
@@ -56,6 +75,33 @@ pub fn encode_fetch(request: &FetchRequest) -> String {
         }
     }
     encoded
+}
+
+/// Whether `field` can go into a plain head: no NUL, no line break. (`contains` on
+/// bytes is `memchr`, a word at a time: a loop over every byte would cost what
+/// escaping does.)
+fn fits_plain_head(field: &str) -> bool {
+    let bytes = field.as_bytes();
+    !bytes.contains(&0) && !bytes.contains(&b'\n')
+}
+
+/// The head `[url, method, {name: value}]` as JSON, for requests whose fields hold
+/// what the plain head cannot.
+#[cold]
+fn json_head(request: &FetchRequest) -> String {
+    struct Headers<'a>(&'a [(String, String)]);
+    impl Serialize for Headers<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            // Written in order; the shim's `JSON.parse` keeps a repeated name's last value.
+            serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+        }
+    }
+    let head = (
+        request.url.as_str(),
+        request.method.as_str(),
+        Headers(&request.headers),
+    );
+    serde_json::to_string(&head).expect("strings and a map of strings always serialize")
 }
 
 /// Decodes the shim's answer to a fetch, `[status, headers, text, json]`: `status` a
@@ -164,13 +210,22 @@ mod tests {
     use crate::host::Method;
     use serde_json::json;
 
-    /// The head and the body of an encoded request.
+    /// The head (as `[url, method, {name: value}]`) and the body of an encoded request,
+    /// read as the shim reads them.
     fn split(encoded: &str) -> (Value, Option<&str>) {
         let (head, body) = match encoded.split_once('\n') {
             Some((head, body)) => (head, Some(body)),
             None => (encoded, None),
         };
-        (serde_json::from_str(head).unwrap(), body)
+        if head.starts_with('[') {
+            return (serde_json::from_str(head).unwrap(), body);
+        }
+        let fields: Vec<&str> = head.split('\0').collect();
+        let mut headers = serde_json::Map::new();
+        for pair in fields[2..].chunks(2) {
+            headers.insert(pair[0].to_owned(), Value::from(pair[1]));
+        }
+        (json!([fields[0], fields[1], headers]), body)
     }
 
     #[test]
@@ -201,14 +256,33 @@ mod tests {
     }
 
     #[test]
-    fn fetch_request_head_has_no_raw_line_break() {
-        let request = FetchRequest::get("https://a.example/?q=1\n2").header("x-a", "b\nc");
+    fn fetch_request_heads_are_copied_unless_they_hold_what_a_plain_head_cannot() {
+        let request =
+            FetchRequest::post("https://a.example/?q=\"x\"").header("Authorization", "AWS4 a=\\b");
         let encoded = encode_fetch(&request);
-        assert!(!encoded.contains('\n'));
         assert_eq!(
-            split(&encoded).0,
-            json!(["https://a.example/?q=1\n2", "GET", {"x-a": "b\nc"}])
+            encoded,
+            "https://a.example/?q=\"x\"\0POST\0Authorization\0AWS4 a=\\b"
         );
+        for odd in [
+            FetchRequest::get("https://a.example/?q=1\n2").header("x-a", "b"),
+            FetchRequest::get("https://a.example/").header("x-a", "b\nc"),
+            FetchRequest::get("https://a.example/").header("x\0a", "b"),
+            FetchRequest::get("[::1]"),
+        ] {
+            let encoded = encode_fetch(&odd);
+            assert!(
+                !encoded.contains('\n') && encoded.starts_with('['),
+                "{encoded:?}"
+            );
+            let (head, body) = split(&encoded);
+            let headers: serde_json::Map<String, Value> = odd
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), Value::from(v.as_str())))
+                .collect();
+            assert_eq!((head, body), (json!([odd.url, "GET", headers]), None));
+        }
     }
 
     #[test]
@@ -218,7 +292,13 @@ mod tests {
             .header("a", "2")
             .header("b", "3");
         let encoded = encode_fetch(&request);
-        assert_eq!(encoded, r#"["u","GET",{"b":"1","a":"2","b":"3"}]"#);
+        assert_eq!(encoded, "u\0GET\0b\u{0}1\0a\u{0}2\0b\u{0}3");
+        assert_eq!(split(&encoded).0, json!(["u", "GET", {"b": "3", "a": "2"}]));
+        let odd = encode_fetch(&request.header("c", "\n"));
+        assert!(
+            odd.starts_with(r#"["u","GET",{"b":"1","a":"2","b":"3","c":"\n"}]"#),
+            "{odd}"
+        );
     }
 
     #[test]

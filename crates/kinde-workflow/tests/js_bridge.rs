@@ -57,13 +57,22 @@ fn fetch_request_reaches_js_exactly_as_encoded() {
     assert!(response.is_success());
 }
 
-/// The JSON head `[url, method, headers]` of an encoded fetch request, and its body.
+/// The head of an encoded fetch request as `[url, method, headers]`, and its body, read
+/// as the shim reads them.
 fn request_parts(encoded: &str) -> (Value, Option<&str>) {
     let (head, body) = match encoded.split_once('\n') {
         Some((head, body)) => (head, Some(body)),
         None => (encoded, None),
     };
-    (serde_json::from_str(head).unwrap(), body)
+    if head.starts_with('[') {
+        return (serde_json::from_str(head).unwrap(), body);
+    }
+    let fields: Vec<&str> = head.split('\0').collect();
+    let headers: serde_json::Map<String, Value> = fields[2..]
+        .chunks(2)
+        .map(|pair| (pair[0].to_owned(), Value::from(pair[1])))
+        .collect();
+    (json!([fields[0], fields[1], headers]), body)
 }
 
 /// `JsHost::fetch` answered synchronously must not need the event loop: it is ready on
