@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -57,9 +58,11 @@ type ComparisonRow struct {
 
 // Compare times the Rust drip-feed of two builds against the same peers and
 // events, interleaved run by run (alternating which goes first): the own
-// time of a rejected password and of a full migration, per provider. It is
-// how a change is judged on a noisy machine, where two separate benchmark
-// runs differ by more than the change.
+// time of the early return handled inside Rust (copies of both builds
+// without the shim's short circuit: the fixed cost of running Rust), then of
+// a rejected password and of a full migration per provider. It is how a
+// change is judged on a noisy machine, where two separate benchmark runs
+// differ by more than the change.
 func Compare(ctx context.Context, cfg CompareConfig) (*Comparison, error) {
 	if cfg.Progress == nil {
 		cfg.Progress = io.Discard
@@ -86,14 +89,22 @@ func Compare(ctx context.Context, cfg CompareConfig) (*Comparison, error) {
 	r := &runner{ctx: ctx, kindeURL: kinde.URL, profile: cfg.Profile}
 	out := &Comparison{
 		Machine: thisMachine(),
-		Settings: fmt.Sprintf("base %s, head %s; profile %s; %d runs per build (rejected), %d (migration); %d warm-up runs; own time in ms",
+		Settings: fmt.Sprintf("base %s, head %s; profile %s; %d runs per build (early return inside Rust, rejected), %d (migration); %d warm-up runs; own time in ms",
 			cfg.Base, cfg.Head, cfg.Profile.Name(), cfg.Reps, cfg.MigrationReps, cfg.Warmup),
 	}
-	for _, name := range cfg.Providers {
+	for i, name := range cfg.Providers {
 		fmt.Fprintf(cfg.Progress, "bench: starting the %s peer\n", name)
 		p, err := startProvider(name)
 		if err != nil {
 			return nil, fmt.Errorf("starting the %s peer: %w", name, err)
+		}
+		if i == 0 {
+			row, err := compareFixedCost(r, builds, p, cfg)
+			if err != nil {
+				p.close()
+				return nil, err
+			}
+			out.Rows = append(out.Rows, row)
 		}
 		for _, pa := range paths[1:] {
 			reps := cfg.Reps
@@ -120,6 +131,32 @@ func Compare(ctx context.Context, cfg CompareConfig) (*Comparison, error) {
 		p.close()
 	}
 	return out, nil
+}
+
+// compareFixedCost times both builds' early return handled inside Rust
+// (floorParts[0]: the shim's short circuit off), on copies of each.
+func compareFixedCost(r *runner, builds [2]*target, p *provider, cfg CompareConfig) (ComparisonRow, error) {
+	v := floorParts[0]
+	var copies [2]*target
+	for i, b := range builds {
+		dir, err := os.MkdirTemp("", "kinde-bench-compare-")
+		if err != nil {
+			return ComparisonRow{}, err
+		}
+		defer os.RemoveAll(dir)
+		if copies[i], err = loadVariant(b, v, dir); err != nil {
+			return ComparisonRow{}, err
+		}
+	}
+	fmt.Fprintf(cfg.Progress, "bench: %s: %d runs per build\n", v.label, cfg.Reps)
+	got, err := interleave(cfg.Warmup, cfg.Reps, func(side build) (*emulator.RunRecord, error) {
+		r.targets[rust] = copies[side]
+		return r.once(rust, p, paths[0], r.kindeURL, nil)
+	})
+	if err != nil {
+		return ComparisonRow{}, err
+	}
+	return compareRow(v.label+": own time (ms)", got), nil
 }
 
 // loadRust loads the drip-feed built into dir's kindeSrc.

@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	providers := flags.String("providers", strings.Join(bench.Providers, ","), "comma-separated LEGACY_PROVIDER values to measure")
 	profileName := flags.String("profile", emulator.Profile{}.Name(), "kinde.fetch profile of every run")
 	asJSON := flags.Bool("json", false, "print the report as JSON instead of a table")
-	against := flags.String("against", "", "compare --project's Rust drip-feed with the one built into this project root's kindeSrc instead (interleaved runs of both builds, own time, rejected password and full migration per provider; --reps default 100, --migration-reps 30)")
+	against := flags.String("against", "", "compare --project's Rust drip-feed with the one built into this project root's kindeSrc instead (interleaved runs of both builds, own time: the early return inside Rust, then the rejected password and full migration per provider; --reps default 100, --migration-reps 30)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
