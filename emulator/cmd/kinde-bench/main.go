@@ -62,11 +62,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *warmup >= 0 {
 			warm = *warmup
 		}
-		return compare(ctx, bench.CompareConfig{
+		comparison, err := bench.Compare(ctx, bench.CompareConfig{
 			Base: *against, Head: *project, Providers: strings.Split(*providers, ","),
 			Reps: count(*reps, 100, *quick), MigrationReps: count(*migrationReps, 30, *quick),
 			Warmup: warm, Profile: profile, Progress: stderr,
-		}, *asJSON, stdout, stderr)
+		})
+		return show(comparison, err, *asJSON, stdout, stderr)
 	}
 	cfg := bench.DefaultConfig(*project)
 	if *quick {
@@ -90,16 +91,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg.Progress = stderr
 
 	report, err := bench.Run(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "kinde-bench:", err)
-		return 1
-	}
-	if *asJSON {
-		encoder := json.NewEncoder(stdout)
-		encoder.SetIndent("", "  ")
-		err = encoder.Encode(report)
-	} else {
-		err = report.WriteTable(stdout)
+	return show(report, err, *asJSON, stdout, stderr)
+}
+
+// table is what the command prints: a report, or a comparison of two builds.
+type table interface {
+	WriteTable(w io.Writer) error
+}
+
+// show prints result (unless err says there is none) as a table, or as JSON;
+// 0 on success, 1 on failure.
+func show(result table, err error, asJSON bool, stdout, stderr io.Writer) int {
+	if err == nil {
+		if asJSON {
+			encoder := json.NewEncoder(stdout)
+			encoder.SetIndent("", "  ")
+			err = encoder.Encode(result)
+		} else {
+			err = result.WriteTable(stdout)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "kinde-bench:", err)
@@ -119,23 +129,4 @@ func count(flag, fallback int, quick bool) int {
 	default:
 		return fallback
 	}
-}
-
-// compare runs and prints a comparison of two builds.
-func compare(ctx context.Context, cfg bench.CompareConfig, asJSON bool, stdout, stderr io.Writer) int {
-	comparison, err := bench.Compare(ctx, cfg)
-	if err == nil {
-		if asJSON {
-			encoder := json.NewEncoder(stdout)
-			encoder.SetIndent("", "  ")
-			err = encoder.Encode(comparison)
-		} else {
-			err = comparison.WriteTable(stdout)
-		}
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "kinde-bench:", err)
-		return 1
-	}
-	return 0
 }

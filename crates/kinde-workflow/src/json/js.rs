@@ -48,8 +48,6 @@ export function jsonField(object, name) {
 }
 export function jsonElement(array, index) { slot = array[index]; return kindOf(slot); }
 export function jsonSlot() { return slot; }
-export function jsonSlotNumber() { return slot; }
-export function jsonSlotString() { return slot; }
 export function jsonLength(array) { return array.length; }
 export function jsonKeys(object) { return Object.keys(object); }
 export function jsonValues(object, keys) {
@@ -85,10 +83,10 @@ extern "C" {
     #[wasm_bindgen(js_name = jsonSlot)]
     fn slot() -> JsValue;
     /// The slot's number.
-    #[wasm_bindgen(js_name = jsonSlotNumber)]
+    #[wasm_bindgen(js_name = jsonSlot)]
     fn slot_number() -> f64;
     /// The slot's string.
-    #[wasm_bindgen(js_name = jsonSlotString)]
+    #[wasm_bindgen(js_name = jsonSlot)]
     fn slot_string() -> String;
     #[wasm_bindgen(js_name = jsonLength)]
     fn length(array: &JsValue) -> u32;
