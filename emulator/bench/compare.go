@@ -114,13 +114,7 @@ func Compare(ctx context.Context, cfg CompareConfig) (*Comparison, error) {
 			fmt.Fprintf(cfg.Progress, "bench: %s, %s: %d runs per build\n", pa.name, p.name, reps)
 			got, err := interleave(cfg.Warmup, reps, func(side build) (*emulator.RunRecord, error) {
 				r.targets[rust] = builds[side]
-				var rec *emulator.RunRecord
-				err := r.withKinde(pa, func(kindeURL string) error {
-					var err error
-					rec, err = r.once(rust, p, pa, kindeURL, nil)
-					return err
-				})
-				return rec, err
+				return r.sample(rust, p, pa, nil)
 			})
 			if err != nil {
 				p.close()
@@ -151,7 +145,7 @@ func compareFixedCost(r *runner, builds [2]*target, p *provider, cfg CompareConf
 	fmt.Fprintf(cfg.Progress, "bench: %s: %d runs per build\n", v.label, cfg.Reps)
 	got, err := interleave(cfg.Warmup, cfg.Reps, func(side build) (*emulator.RunRecord, error) {
 		r.targets[rust] = copies[side]
-		return r.once(rust, p, paths[0], r.kindeURL, nil)
+		return r.sample(rust, p, paths[0], nil)
 	})
 	if err != nil {
 		return ComparisonRow{}, err

@@ -100,14 +100,20 @@ func (r *runner) once(lang language, p *provider, pa path, kindeURL string, tune
 // machine falls on both alike.
 func (r *runner) timings(p *provider, pa path, warmup, reps int, tune func(*emulator.Options)) ([2][]timing, error) {
 	return interleave(warmup, reps, func(lang language) (*emulator.RunRecord, error) {
-		var rec *emulator.RunRecord
-		err := r.withKinde(pa, func(kindeURL string) error {
-			var err error
-			rec, err = r.once(lang, p, pa, kindeURL, tune)
-			return err
-		})
-		return rec, err
+		return r.sample(lang, p, pa, tune)
 	})
+}
+
+// sample is one run of pa against p in one language, against the Kinde
+// peer that path needs (see withKinde).
+func (r *runner) sample(lang language, p *provider, pa path, tune func(*emulator.Options)) (*emulator.RunRecord, error) {
+	var rec *emulator.RunRecord
+	err := r.withKinde(pa, func(kindeURL string) error {
+		var err error
+		rec, err = r.once(lang, p, pa, kindeURL, tune)
+		return err
+	})
+	return rec, err
 }
 
 // interleave calls once for both sides of a comparison (the two languages,

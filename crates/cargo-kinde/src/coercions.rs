@@ -56,9 +56,7 @@ impl<'a> VisitMut<'a> for Rewriter<'a> {
     fn visit_binary_expression(&mut self, expression: &mut BinaryExpression<'a>) {
         if is_bitwise(expression.operator) {
             self.coerced(&mut expression.left);
-            if !is_coercion_of_any(&expression.right, expression.operator) {
-                self.coerced(&mut expression.right);
-            }
+            self.coerced(&mut expression.right);
         } else if is_comparison(expression.operator)
             && is_int32(&expression.left)
             && is_int32(&expression.right)
@@ -124,11 +122,6 @@ fn coercion_operand<'b, 'a>(expression: &'b mut Expression<'a>) -> Option<&'b mu
         }
         _ => None,
     }
-}
-
-/// Whether `right` is the `0` of `left | 0` (a coercion keeps its zero).
-fn is_coercion_of_any(right: &Expression<'_>, operator: BinaryOperator) -> bool {
-    operator == BinaryOperator::BitwiseOR && is_zero(right)
 }
 
 fn is_zero(expression: &Expression<'_>) -> bool {

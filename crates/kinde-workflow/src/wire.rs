@@ -1,7 +1,7 @@
 //! The messages exchanged with the generated shim's binding adapters.
 //!
 //! Requests cross the Rust/JS boundary as one string per binding call, which the shim
-//! takes apart with the host's native `JSON`. Bodies travel as text: JSON is serialized
+//! takes apart with the host's native string and `JSON` functions. Bodies travel as text: JSON is serialized
 //! and forms are URL-encoded here, so no host needs `URLSearchParams` (the `url`
 //! binding).
 //!
