@@ -157,8 +157,7 @@ impl Adapter {
                 "    // checks the M2M token. A failed creation is not kept, so a retry tries again.\n",
                 "    kindeManagementApi: (() => {\n",
                 "      let client: ReturnType<typeof createKindeAPI> | undefined;\n",
-                "      return async (request: string) => {\n",
-                "        const call = JSON.parse(request) as ApiCall;\n",
+                "      return async (method: ApiMethod, endpoint: string, params: unknown) => {\n",
                 "        // No `??=`: goja does not parse logical assignment.\n",
                 "        if (client === undefined) client = createKindeAPI(event as never);\n",
                 "        const pending = client;\n",
@@ -169,7 +168,7 @@ impl Adapter {
                 "          client = undefined;\n",
                 "          throw error;\n",
                 "        }\n",
-                "        const answer = await api[call.method]({ endpoint: call.endpoint, params: call.params } as never);\n",
+                "        const answer = await api[method]({ endpoint, params } as never);\n",
                 "        return (answer as { data?: unknown }).data ?? null;\n",
                 "      };\n",
                 "    })(),\n",
@@ -598,7 +597,7 @@ export interface RustBindings {
   kindeFetch?(request: string): unknown;
   kindeSecureFetch?(request: string): unknown;
   kindeEnv?(name: string): unknown;
-  kindeManagementApi?(request: string): unknown;
+  kindeManagementApi?(method: "get" | "post" | "put" | "patch" | "delete", endpoint: string, params: unknown): unknown;
   kindeInvalidateFormField?(field: string, message: string): unknown;
   kindeDenyAccess?(reason: string): unknown;
   kindeLog?(level: "debug" | "log" | "info" | "warn" | "error", message: string): void;
@@ -658,9 +657,7 @@ fn workflow_ts(header: &str, generated: &Generated) -> String {
         ts.push_str(ENV_HELPER);
     }
     if uses(Adapter::ManagementApi) {
-        ts.push_str(
-            "interface ApiCall {\n  method: \"get\" | \"post\" | \"put\" | \"patch\" | \"delete\";\n  endpoint: string;\n  params?: unknown;\n}\n\n",
-        );
+        ts.push_str("type ApiMethod = \"get\" | \"post\" | \"put\" | \"patch\" | \"delete\";\n\n");
     }
     if uses(Adapter::M2mToken) {
         ts.push_str(

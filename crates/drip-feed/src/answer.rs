@@ -165,7 +165,8 @@ impl<'de> Deserialize<'de> for Fields {
     }
 }
 
-struct FieldsVisitor;
+/// Reads an object into [`Fields`] (also for readers told to look up fewer keys).
+pub(crate) struct FieldsVisitor;
 
 impl<'de> Visitor<'de> for FieldsVisitor {
     type Value = Fields;

@@ -80,7 +80,7 @@ fn an_imported_user_is_found_and_gets_the_hash_not_the_password() {
             )
         );
         for call in &calls {
-            let params = call.params.clone().unwrap_or_default();
+            let params = call.params_json().unwrap_or_default();
             assert!(
                 !params.contains(PASSWORD),
                 "the plaintext must not reach Kinde"

@@ -330,14 +330,31 @@ impl fmt::Debug for EnvVar {
 /// A Management API call made through `createKindeAPI`.
 ///
 /// `Debug` shows the method and endpoint only: parameters carry password hashes.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct ApiRequest {
     /// Method.
     pub method: Method,
     /// Endpoint below `/api/v1/`, e.g. `users?email=ada%40example.com`.
     pub endpoint: String,
-    /// JSON text of the body for POST, PUT and PATCH.
-    pub params: Option<String>,
+    params: Option<Params>,
+}
+
+/// The parameters of a POST, PUT or PATCH, written once: JSON text natively; on wasm32
+/// a value the host holds, which `createKindeAPI` hands to `kinde.fetch` as the body,
+/// so no JSON text is written by translated code.
+#[derive(Clone)]
+struct Params(
+    #[cfg(not(target_arch = "wasm32"))] String,
+    #[cfg(target_arch = "wasm32")] wasm_bindgen::JsValue,
+);
+
+impl PartialEq for ApiRequest {
+    /// Parameters are compared as JSON text.
+    fn eq(&self, other: &Self) -> bool {
+        self.method == other.method
+            && self.endpoint == other.endpoint
+            && self.params_json() == other.params_json()
+    }
 }
 
 impl fmt::Debug for ApiRequest {
@@ -360,7 +377,7 @@ impl ApiRequest {
     /// use kinde_workflow::{ApiRequest, Method};
     ///
     /// let call = ApiRequest::get("users?email=ada%40example.com");
-    /// assert_eq!((call.method, call.params), (Method::Get, None));
+    /// assert_eq!((call.method, call.params_json()), (Method::Get, None));
     /// ```
     pub fn get(endpoint: impl Into<String>) -> Self {
         Self::new(Method::Get, endpoint, None)
@@ -377,7 +394,7 @@ impl ApiRequest {
     /// }
     ///
     /// let call = ApiRequest::post("organization", &NewOrganization { name: "Acme" }).unwrap();
-    /// assert_eq!(call.params.as_deref(), Some(r#"{"name":"Acme"}"#));
+    /// assert_eq!(call.params_json().as_deref(), Some(r#"{"name":"Acme"}"#));
     /// ```
     pub fn post<T: Serialize + ?Sized>(
         endpoint: impl Into<String>,
@@ -407,15 +424,46 @@ impl ApiRequest {
         Self::new(Method::Delete, endpoint, None)
     }
 
+    /// The parameters as JSON text (on wasm32, written by the host from its value).
+    ///
+    /// ```
+    /// use kinde_workflow::ApiRequest;
+    ///
+    /// let call = ApiRequest::patch("users/kp_1", &[("given_name", "Ada")].into_iter().collect::<std::collections::BTreeMap<_, _>>()).unwrap();
+    /// assert_eq!(call.params_json().as_deref(), Some(r#"{"given_name":"Ada"}"#));
+    /// assert_eq!(ApiRequest::get("users").params_json(), None);
+    /// ```
+    pub fn params_json(&self) -> Option<std::borrow::Cow<'_, str>> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.params.as_ref().map(|params| params.0.as_str().into());
+        #[cfg(target_arch = "wasm32")]
+        return self
+            .params
+            .as_ref()
+            .map(|params| json::to_text(&params.0).into());
+    }
+
+    /// The parameters as the host holds them (`undefined` when there are none).
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn params_value(&self) -> wasm_bindgen::JsValue {
+        self.params
+            .as_ref()
+            .map_or(wasm_bindgen::JsValue::UNDEFINED, |params| params.0.clone())
+    }
+
     fn with_params<T: Serialize + ?Sized>(
         method: Method,
         endpoint: impl Into<String>,
         params: &T,
     ) -> Result<Self, JsonError> {
-        Ok(Self::new(method, endpoint, Some(json::to_string(params)?)))
+        #[cfg(not(target_arch = "wasm32"))]
+        let params = Params(json::to_string(params)?);
+        #[cfg(target_arch = "wasm32")]
+        let params = Params(json::to_js(params)?);
+        Ok(Self::new(method, endpoint, Some(params)))
     }
 
-    fn new(method: Method, endpoint: impl Into<String>, params: Option<String>) -> Self {
+    fn new(method: Method, endpoint: impl Into<String>, params: Option<Params>) -> Self {
         Self {
             method,
             endpoint: endpoint.into(),
@@ -549,8 +597,8 @@ pub trait Host {
     /// A Management API call through `createKindeAPI` (bindings [`Binding::Fetch`],
     /// [`Binding::Env`], [`Binding::Cache`] and [`Binding::Url`]: it reads the M2M
     /// credentials from `KINDE_WF_M2M_CLIENT_ID`/`KINDE_WF_M2M_CLIENT_SECRET`, caches its
-    /// token and form-encodes the token request). Returns the answer's JSON text; read
-    /// it with [`ApiResponse::json`].
+    /// token and form-encodes the token request). Returns the answer; read it with
+    /// [`ApiResponse::json`].
     async fn management_api(&self, request: ApiRequest) -> Result<ApiResponse>;
 
     /// `kinde.widget.invalidateFormField` (binding [`Binding::Widget`](crate::Binding::Widget)).

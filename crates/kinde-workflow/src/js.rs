@@ -36,7 +36,12 @@ extern "C" {
     fn kinde_env(this: &Bindings, name: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, catch, js_name = kindeManagementApi)]
-    fn kinde_management_api(this: &Bindings, request: &str) -> Result<JsValue, JsValue>;
+    fn kinde_management_api(
+        this: &Bindings,
+        method: &str,
+        endpoint: &str,
+        params: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, catch, js_name = kindeInvalidateFormField)]
     fn kinde_invalidate_form_field(
@@ -219,9 +224,11 @@ impl Host for JsHost {
     }
 
     async fn management_api(&self, request: ApiRequest) -> Result<ApiResponse> {
-        let answer = self
-            .bindings
-            .kinde_management_api(&wire::encode_api(&request));
+        let answer = self.bindings.kinde_management_api(
+            wire::api_method(request.method),
+            &request.endpoint,
+            &request.params_value(),
+        );
         let value = settle(answer, Binding::Fetch).await?;
         Ok(ApiResponse::held(json::HostValue::new(
             JsValue::UNDEFINED,

@@ -1,9 +1,10 @@
 //! The messages exchanged with the generated shim's binding adapters.
 //!
 //! Requests cross the Rust/JS boundary as one string per binding call, which the shim
-//! takes apart with the host's native string and `JSON` functions. Bodies travel as text: JSON is serialized
-//! and forms are URL-encoded here, so no host needs `URLSearchParams` (the `url`
-//! binding).
+//! takes apart with the host's native string and `JSON` functions, but for Management
+//! API calls, whose parameters are a value built in the host (`json::to_js`).
+//! Fetch bodies travel as text: JSON is serialized and forms are URL-encoded here, so
+//! no host needs `URLSearchParams` (the `url` binding).
 //!
 //! Every message is written from typed structs. The answers of the calls workflows
 //! make most stay with the host until the workflow reads them: a fetch answer is the
@@ -16,9 +17,11 @@
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+#[cfg(doc)]
+use crate::host::ApiRequest;
 #[cfg(target_arch = "wasm32")]
 use crate::host::FetchResponse;
-use crate::host::{ApiRequest, Body, Claims, EnvVar, FetchRequest};
+use crate::host::{Body, Claims, EnvVar, FetchRequest, Method};
 use crate::M2mTokenRequest;
 
 /// Encodes a fetch request for the shim's `kindeFetch`/`kindeSecureFetch` adapters: a
@@ -134,28 +137,17 @@ pub fn decode_env(answer: &str) -> Result<Option<EnvVar>, String> {
     }
 }
 
-/// Encodes a Management API call for the shim's `kindeManagementApi` adapter:
-/// `{method, endpoint, params?}` with the method in lower case and `params` the
-/// request's JSON text as is.
-pub fn encode_api(request: &ApiRequest) -> String {
-    #[derive(Serialize)]
-    struct Call<'a> {
-        method: &'a str,
-        endpoint: &'a str,
+/// The name of the `createKindeAPI` client's method for `method` (the shim's
+/// `kindeManagementApi` adapter takes it with the endpoint and the parameters, which
+/// cross as the value the host holds: see [`ApiRequest::params_json`]).
+pub const fn api_method(method: Method) -> &'static str {
+    match method {
+        Method::Get => "get",
+        Method::Post => "post",
+        Method::Put => "put",
+        Method::Patch => "patch",
+        Method::Delete => "delete",
     }
-    let method = request.method.as_str().to_ascii_lowercase();
-    let mut message = serde_json::to_string(&Call {
-        method: &method,
-        endpoint: &request.endpoint,
-    })
-    .expect("strings always serialize");
-    if let Some(params) = &request.params {
-        message.pop();
-        message.push_str(",\"params\":");
-        message.push_str(params);
-        message.push('}');
-    }
-    message
 }
 
 /// Decodes the shim's answer to `kinde*TokenClaims`: a JSON object, or `null` for none.
@@ -317,21 +309,18 @@ mod tests {
     }
 
     #[test]
-    fn api_call_uses_lower_case_method_names() {
-        let call = ApiRequest {
-            method: Method::Put,
-            endpoint: "users/1/password".into(),
-            params: Some(r#"{"hashed_password":"h"}"#.to_owned()),
-        };
-        assert_eq!(
-            encode_api(&call),
-            r#"{"method":"put","endpoint":"users/1/password","params":{"hashed_password":"h"}}"#
-        );
-        let get = ApiRequest::get("users?email=a%40b");
-        assert_eq!(
-            encode_api(&get),
-            r#"{"method":"get","endpoint":"users?email=a%40b"}"#
-        );
+    fn api_calls_use_the_clients_lower_case_method_names() {
+        let names = [
+            Method::Get,
+            Method::Post,
+            Method::Put,
+            Method::Patch,
+            Method::Delete,
+        ]
+        .map(|method| (api_method(method), method.as_str().to_ascii_lowercase()));
+        for (name, lower) in names {
+            assert_eq!(name, lower);
+        }
     }
 
     #[test]

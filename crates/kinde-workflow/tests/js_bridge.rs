@@ -196,20 +196,36 @@ async fn required_env_rejects_an_empty_value() {
 
 #[wasm_bindgen_test]
 async fn management_api_call_is_encoded_and_answer_parsed() {
+    #[derive(serde::Serialize)]
+    struct NewPassword<'a> {
+        hashed_password: &'a str,
+        hashing_method: &'a str,
+        is_temporary_password: bool,
+        identities: [Identity<'a>; 1],
+        note: Option<&'a str>,
+    }
+    #[derive(serde::Serialize)]
+    struct Identity<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        count: u32,
+    }
     let fake = Fake::new(json!({
         "kindeManagementApi": answer("promise", json!({"users": [{"id": "kp_1"}]})),
     }));
     let host = fake.host();
-    let put = ApiRequest {
-        method: Method::Put,
-        endpoint: "users/kp_1/password".into(),
-        params: Some(r#"{"hashed_password":"$2a$h","hashing_method":"bcrypt"}"#.to_owned()),
+    let params = NewPassword {
+        hashed_password: "$2a$h \"é\"",
+        hashing_method: "bcrypt",
+        is_temporary_password: false,
+        identities: [Identity {
+            kind: "email",
+            count: 70_000,
+        }],
+        note: None,
     };
-    let get = ApiRequest {
-        method: Method::Get,
-        endpoint: "users?email=ada%40example.com".into(),
-        params: None,
-    };
+    let put = ApiRequest::put("users/kp_1/password", &params).unwrap();
+    let get = ApiRequest::get("users?email=ada%40example.com");
     let answer = host.management_api(put.clone()).await.unwrap();
     host.management_api(get.clone()).await.unwrap();
 
@@ -218,22 +234,30 @@ async fn management_api_call_is_encoded_and_answer_parsed() {
         answer.json::<Value>().unwrap(),
         json!({"users": [{"id": "kp_1"}]})
     );
+    // The parameters cross as the value serde_json's text would parse to, not as text.
+    let written = json!({
+        "hashed_password": "$2a$h \"é\"", "hashing_method": "bcrypt",
+        "is_temporary_password": false, "identities": [{"type": "email", "count": 70_000}],
+        "note": null,
+    });
+    assert_eq!(serde_json::to_value(&params).unwrap(), written);
     let calls = fake.calls();
     assert_eq!(calls.len(), 2);
-    assert_eq!(calls[0]["args"], json!([wire::encode_api(&put)]));
-    assert_eq!(calls[1]["args"], json!([wire::encode_api(&get)]));
-    let seen: Vec<Value> = calls
-        .iter()
-        .map(|call| serde_json::from_str(call["args"][0].as_str().unwrap()).unwrap())
-        .collect();
     assert_eq!(
-        seen,
-        vec![
-            json!({"method": "put", "endpoint": "users/kp_1/password",
-                   "params": {"hashed_password": "$2a$h", "hashing_method": "bcrypt"}}),
-            json!({"method": "get", "endpoint": "users?email=ada%40example.com"}),
-        ]
+        calls[0]["args"],
+        json!(["put", "users/kp_1/password", written])
     );
+    // No parameters cross as `undefined` (recorded as JSON: `null`).
+    assert_eq!(
+        calls[1]["args"],
+        json!(["get", "users?email=ada%40example.com", null])
+    );
+    // As text, in the fields' order, as serde_json writes it natively.
+    assert_eq!(
+        put.params_json().as_deref(),
+        Some(serde_json::to_string(&params).unwrap().as_str())
+    );
+    assert_eq!(get.params_json(), None);
 }
 
 #[wasm_bindgen_test]
@@ -396,11 +420,7 @@ async fn a_throwing_binding_is_a_binding_error() {
     let err = host.env("X").await.unwrap_err();
     expect_binding_error(err, Binding::Env, "env unavailable");
     let err = host
-        .management_api(ApiRequest {
-            method: Method::Get,
-            endpoint: "users".into(),
-            params: None,
-        })
+        .management_api(ApiRequest::get("users"))
         .await
         .unwrap_err();
     // The Management API goes through `createKindeAPI`, i.e. `kinde.fetch`.

@@ -409,6 +409,6 @@ pub fn invalidations(host: &MemoryHost) -> Vec<(String, String)> {
 
 /// The JSON body of a Management API call, parsed.
 pub fn params_of(request: &ApiRequest) -> Option<Value> {
-    let text = request.params.as_deref()?;
-    Some(serde_json::from_str(text).expect("params are JSON"))
+    let text = request.params_json()?;
+    Some(serde_json::from_str(&text).expect("params are JSON"))
 }

@@ -125,6 +125,11 @@ pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, JsonError> {
     T::deserialize(Slot(root(value))).map_err(Error::into_json_error)
 }
 
+/// `value` as JSON text, written by the host (`""` for what JSON cannot hold).
+pub(crate) fn to_text(value: &JsValue) -> String {
+    stringify(value)
+}
+
 /// Reads JSON `text` as a `T` with the host's `JSON.parse` and [`from_js`]: the text
 /// crosses once, natively, and is never scanned by translated code.
 pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {

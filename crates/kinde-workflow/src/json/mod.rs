@@ -8,6 +8,8 @@
 
 #[cfg(target_arch = "wasm32")]
 mod js;
+#[cfg(target_arch = "wasm32")]
+mod js_writer;
 mod locate;
 mod objects;
 
@@ -19,7 +21,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[cfg(target_arch = "wasm32")]
 pub use js::from_js;
 #[cfg(target_arch = "wasm32")]
-pub(crate) use js::{element_handle, read_element, HostValue};
+pub(crate) use js::{element_handle, read_element, to_text, HostValue};
+#[cfg(target_arch = "wasm32")]
+pub use js_writer::to_js;
 
 /// A JSON document that could not be read as the expected type, or a value that could
 /// not be written as JSON.
@@ -130,11 +134,13 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonError> 
 fn unwritable(err: &serde_json::Error) -> JsonError {
     JsonError {
         path: ".".to_owned(),
-        message: format!(
-            "cannot be written as JSON: {}",
-            strip_position(&err.to_string())
-        ),
+        message: unwritable_message(&strip_position(&err.to_string())),
     }
+}
+
+/// The message of a value that cannot be written, from the writer's reason.
+fn unwritable_message(reason: &str) -> String {
+    format!("cannot be written as JSON: {reason}")
 }
 
 /// Extracts `name` from serde's "missing field `name`" message.
