@@ -618,8 +618,8 @@ export interface RustBindings {
 
 /** One instance of the translated Rust module. */
 export interface RustModule {
-  /** Runs the workflow on the event; resolves with the result as JSON. */
-  kindeRun(event: unknown, bindings: RustBindings): Promise<string>;
+  /** Runs the workflow on the event; resolves with its result. */
+  kindeRun(event: unknown, bindings: RustBindings): Promise<unknown>;
 }
 
 /** Instantiates the module (fresh memory and state); `onTrap` runs when it traps. */
@@ -805,8 +805,7 @@ const RUN_PRELUDE: &str = r#"  if (rust === undefined) rust = createRustModule((
 
 const RUN_EPILOGUE: &str = r#"  };
   try {
-    const result = await Promise.race([module.kindeRun(event, bindings), trapped]);
-    return JSON.parse(result);
+    return await Promise.race([module.kindeRun(event, bindings), trapped]);
   } catch (error) {
     if (typeof error === "string") throw new Error(error);
     // A panic or trap leaves the instance unusable: the next call builds a new one.

@@ -167,7 +167,10 @@ fn expand(args: Args, function: ItemFn) -> syn::Result<TokenStream2> {
         pub async fn __kinde_run(
             event: ::kinde_workflow::__private::wasm_bindgen::JsValue,
             bindings: ::kinde_workflow::js::Bindings,
-        ) -> ::std::result::Result<::std::string::String, ::std::string::String> {
+        ) -> ::std::result::Result<
+            ::kinde_workflow::__private::wasm_bindgen::JsValue,
+            ::std::string::String,
+        > {
             ::kinde_workflow::js::run::<#event_type, _, _, _>(&event, bindings, |event, host| async move {
                 #fn_name(event, &host).await
             })

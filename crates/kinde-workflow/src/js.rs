@@ -339,8 +339,9 @@ async fn claims(answer: std::result::Result<JsValue, JsValue>, binding: Binding)
 }
 
 /// Runs a workflow function: reads the event (the object Kinde passed, read field by
-/// field with [`json::from_js`]), runs it, and encodes the outcome as the shim expects
-/// (`Ok` holds the resolved value as JSON, `Err` the rejection message).
+/// field with [`json::from_js`]), runs it, and hands the outcome to the shim (`Ok` holds
+/// the value `Workflow` resolves with, built in the host by [`json::to_js`], `Err` the
+/// rejection message).
 ///
 /// Called by the code `#[workflow]` generates; not meant to be called directly.
 #[doc(hidden)]
@@ -348,7 +349,7 @@ pub async fn run<E, F, Fut, T>(
     event: &JsValue,
     bindings: Bindings,
     workflow: F,
-) -> std::result::Result<String, String>
+) -> std::result::Result<JsValue, String>
 where
     E: Event,
     F: FnOnce(E, JsHost) -> Fut,
@@ -360,5 +361,5 @@ where
     let value = workflow(event, host)
         .await
         .map_err(|e: Error| e.to_string())?;
-    serde_json::to_string(&value).map_err(|e| format!("cannot encode the workflow's result: {e}"))
+    json::to_js(&value).map_err(|err| format!("the workflow's result {}", err.message()))
 }

@@ -563,6 +563,11 @@ fn log_levels_pass_through() {
     );
 }
 
+/// A value the host holds, as JSON text (as `Workflow` resolves with it).
+fn json_text(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value).unwrap().into()
+}
+
 // ---- js::run ---------------------------------------------------------------------
 
 const GOOD_EVENT: &str = r#"{
@@ -612,7 +617,9 @@ async fn run_resolves_with_the_workflows_json() {
         "later",
         json!([200, null, r#"{"known":true}"#, {"known": true}]),
     ));
-    let outcome = js::run(&event(GOOD_EVENT), fake.bindings.clone(), lookup).await;
+    let outcome = js::run(&event(GOOD_EVENT), fake.bindings.clone(), lookup)
+        .await
+        .map(|value| json_text(&value));
     restore_runner_hook();
 
     let result: Value = serde_json::from_str(&outcome.unwrap()).unwrap();
@@ -638,7 +645,9 @@ async fn run_rejects_a_malformed_event_without_calling_the_workflow() {
     let fake = lookup_fake(answer("throw", "unused"));
     let bad = r#"{"context":{"domains":{"kindeDomain":"https://x.kinde.com"},
         "auth":{"password":"p","hashedPassword":"h","hasUserRecordInKinde":true}}}"#;
-    let outcome = js::run(&event(bad), fake.bindings.clone(), lookup).await;
+    let outcome = js::run(&event(bad), fake.bindings.clone(), lookup)
+        .await
+        .map(|value| json_text(&value));
     restore_runner_hook();
 
     assert_eq!(
@@ -648,7 +657,9 @@ async fn run_rejects_a_malformed_event_without_calling_the_workflow() {
     assert!(fake.calls().is_empty());
 
     let not_an_object = JsValue::from_str("not json");
-    let outcome = js::run(&not_an_object, fake.bindings.clone(), lookup).await;
+    let outcome = js::run(&not_an_object, fake.bindings.clone(), lookup)
+        .await
+        .map(|value| json_text(&value));
     restore_runner_hook();
     assert_eq!(
         outcome,
@@ -662,7 +673,9 @@ async fn run_rejects_a_malformed_event_without_calling_the_workflow() {
 #[wasm_bindgen_test]
 async fn run_rejects_with_the_workflows_error() {
     let fake = lookup_fake(answer("rejectLater", "connect ECONNREFUSED"));
-    let outcome = js::run(&event(GOOD_EVENT), fake.bindings.clone(), lookup).await;
+    let outcome = js::run(&event(GOOD_EVENT), fake.bindings.clone(), lookup)
+        .await
+        .map(|value| json_text(&value));
     restore_runner_hook();
     assert_eq!(
         outcome,
@@ -670,7 +683,9 @@ async fn run_rejects_with_the_workflows_error() {
     );
 
     let missing = Fake::new(json!({ "kindeEnv": answer("value", "-") }));
-    let outcome = js::run(&event(GOOD_EVENT), missing.bindings.clone(), lookup).await;
+    let outcome = js::run(&event(GOOD_EVENT), missing.bindings.clone(), lookup)
+        .await
+        .map(|value| json_text(&value));
     restore_runner_hook();
     assert_eq!(
         outcome,
@@ -686,7 +701,8 @@ async fn run_encodes_unit_and_custom_results() {
         fake.bindings.clone(),
         |_: ExistingPasswordProvided, _| async { kinde_workflow::Result::Ok(()) },
     )
-    .await;
+    .await
+    .map(|value| json_text(&value));
     assert_eq!(outcome, Ok("null".to_owned()));
 
     let outcome = js::run(
@@ -700,7 +716,8 @@ async fn run_encodes_unit_and_custom_results() {
             }
         },
     )
-    .await;
+    .await
+    .map(|value| json_text(&value));
     restore_runner_hook();
     assert_eq!(outcome, Err("no Kinde record".to_owned()));
     assert!(fake.calls().is_empty());
