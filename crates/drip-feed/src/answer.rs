@@ -53,7 +53,7 @@ pub(crate) struct Fields {
     /// The custom endpoint's profile, and an ID token's claim.
     pub family_name: LenientString,
     /// Cognito (`AuthenticationResult`): the tokens of a successful sign-in.
-    pub authentication_result: Option<Box<Fields>>,
+    pub authentication_result: Option<Box<AuthenticationResult>>,
     /// Cognito (`IdToken`): the ID token in `AuthenticationResult`.
     pub cognito_id_token: LenientString,
     /// Cognito (`ChallengeName`): a further step the sign-in needs.
@@ -65,7 +65,7 @@ pub(crate) struct Fields {
     /// Cognito (`Message`): the error's text, as some errors spell it.
     pub message_capitalised: LenientString,
     /// Management API `GET users`: the matching users (`null` when there are none).
-    pub users: Option<Vec<Fields>>,
+    pub users: Option<Vec<ListedUser>>,
     /// Management API: a user's id (in `users`, or the one `POST user` created).
     pub id: LenientString,
     /// Management API: a user's e-mail address in `users`.
@@ -165,7 +165,43 @@ impl<'de> Deserialize<'de> for Fields {
     }
 }
 
-/// Reads an object into [`Fields`] (also for readers told to look up fewer keys).
+/// Declares a type that reads an object into [`Fields`] looking up only the given keys:
+/// the host hands over just these, so the object's other keys (a Kinde user's dozen,
+/// an ID token's claims) never cross into the module. Natively serde_json reads every
+/// key, and the fields of the others are set too; readers use only the listed ones.
+macro_rules! fields_of {
+    ($(#[$doc:meta])* $name:ident: [$($key:literal),+]) => {
+        $(#[$doc])*
+        #[derive(Debug, Default)]
+        pub(crate) struct $name(pub Fields);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer
+                    .deserialize_struct(stringify!($name), &[$($key),+], FieldsVisitor)
+                    .map($name)
+            }
+        }
+    };
+}
+
+fields_of! {
+    /// Cognito's `AuthenticationResult`: only its `IdToken` is read (not the access and
+    /// refresh tokens beside it).
+    AuthenticationResult: ["IdToken"]
+}
+
+fields_of! {
+    /// A user in a Management API `GET users` answer: its `id` and `email`.
+    ListedUser: ["id", "email"]
+}
+
+fields_of! {
+    /// An ID token's claims: the names only.
+    Claims: ["given_name", "family_name"]
+}
+
+/// Reads an object into [`Fields`] .
 pub(crate) struct FieldsVisitor;
 
 impl<'de> Visitor<'de> for FieldsVisitor {
@@ -392,7 +428,7 @@ mod tests {
         assert_eq!(fields.error.as_deref(), None);
         assert_eq!(fields.error_description.as_deref(), Some("AADB2C90118: x"));
         let result = fields.authentication_result.expect("an object");
-        assert_eq!(result.cognito_id_token.as_deref(), None);
+        assert_eq!(result.0.cognito_id_token.as_deref(), None);
         for body in ["", "<html>", "[1]", r#""text""#, "null"] {
             let fields = Fields::read(body);
             assert!(fields.error.as_deref().is_none() && fields.authentication_result.is_none());

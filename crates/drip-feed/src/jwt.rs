@@ -8,9 +8,8 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 use kinde_workflow::json::{self, LenientString};
-use serde::{Deserialize, Deserializer};
 
-use crate::answer::{Fields, FieldsVisitor};
+use crate::answer::Claims;
 use crate::verdict::Profile;
 
 /// Base64url as JWTs use it (unpadded, but padding is tolerated).
@@ -19,26 +18,14 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// The claims, read by the reader every answer goes through (so the module holds one
-/// JSON reader) but told to look up only the names: a token's other claims never
-/// cross from the host's JSON into the module.
-struct Claims(Fields);
-
-impl<'de> Deserialize<'de> for Claims {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct("Claims", &["given_name", "family_name"], FieldsVisitor)
-            .map(Claims)
-    }
-}
-
 /// The names in a JWT's payload; empty when the token or a claim is unreadable.
 pub(crate) fn profile_from_id_token(token: Option<&str>) -> Profile {
     let claims = token
         .and_then(|token| {
             let payload = token.split('.').nth(1)?;
             let bytes = BASE64URL.decode(payload).ok()?;
-            // A payload that is not UTF-8 is no JSON either.
+            // Read by the reader every answer goes through (the module holds one JSON
+            // reader); a payload that is not UTF-8 is no JSON either.
             let text = std::str::from_utf8(&bytes).ok()?;
             json::from_str::<Claims>(text).ok()
         })

@@ -7,10 +7,19 @@
 //! two `POST user`, and a later run finds what an earlier one created.
 
 use kinde_workflow::{ApiRequest, Error, Host, Result, Secret};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::answer::{code, parse_thrown_http, Fields};
 use crate::verdict::Profile;
+
+/// What is percent-encoded in a path segment or a query value: all but RFC 3986's
+/// unreserved characters (so a space is `%20`, right in both places).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Attempts per Management API call when Kinde answers 429, 5xx or not at all.
 /// There is no sleeping between them: Kinde's runtime has no timers.
@@ -88,17 +97,13 @@ async fn create_or_find(
 
 /// The id of the one Kinde user whose e-mail is `email` (compared ignoring case).
 async fn find_user(host: &impl Host, email: &str) -> Result<Option<String>> {
-    let mut endpoint = String::from("users?");
-    endpoint.push_str(
-        &form_urlencoded::Serializer::new(String::new())
-            .append_pair("email", email)
-            .finish(),
-    );
+    let mut endpoint = String::from("users?email=");
+    endpoint.extend(utf8_percent_encode(email, COMPONENT));
     let answer = call(host, ApiRequest::get(endpoint))
         .await?
         .map_err(|failure| api_error("looking up the Kinde user failed", &failure))?;
     let users = answer.users.unwrap_or_default();
-    let mut ids = users.iter().filter_map(|user| {
+    let mut ids = users.iter().map(|user| &user.0).filter_map(|user| {
         let matches = user
             .email
             .as_deref()
@@ -159,7 +164,7 @@ async fn create_user(
 /// `PUT users/{id}/password` with Kinde's bcrypt hash.
 async fn set_password(host: &impl Host, user_id: &str, hashed_password: &Secret) -> Result<()> {
     let mut endpoint = String::from("users/");
-    endpoint.extend(form_urlencoded::byte_serialize(user_id.as_bytes()));
+    endpoint.extend(utf8_percent_encode(user_id, COMPONENT));
     endpoint.push_str("/password");
     #[derive(Serialize)]
     struct NewPassword<'a> {
@@ -287,6 +292,35 @@ mod tests {
     }
 
     #[test]
+    fn e_mail_addresses_and_user_ids_are_percent_encoded_for_their_place() {
+        let host = MemoryHost::new()
+            .with_settings(crate::WORKFLOW_SETTINGS)
+            .on_management_api(|call| {
+                Ok(match call.method {
+                    kinde_workflow::Method::Get => json!({"users": []}),
+                    _ => json!({"code": "PASSWORD_SET"}),
+                })
+            });
+        block_on(find_user(&host, "ada+x y@example.com/é")).unwrap();
+        block_on(set_password(&host, "kp 1/2", &Secret::new("h"))).unwrap();
+        let endpoints: Vec<String> = host
+            .calls()
+            .into_iter()
+            .filter_map(|call| match call {
+                kinde_workflow::testing::Call::ManagementApi(request) => Some(request.endpoint),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            endpoints,
+            [
+                "users?email=ada%2Bx%20y%40example.com%2F%C3%A9",
+                "users/kp%201%2F2/password"
+            ]
+        );
+    }
+
+    #[test]
     fn error_lists_objects_and_odd_values_are_failures_with_their_code() {
         let list = json!({"errors": [{"message": "m", "code": "USER_INVALID"}, {"code": "X"}]});
         assert_eq!(failure(list), "final USER_INVALID");
@@ -316,9 +350,9 @@ mod tests {
             .unwrap();
         let users = reply.users.unwrap();
         assert_eq!(
-            (users[0].id.as_deref(), users[0].email.as_deref()),
+            (users[0].0.id.as_deref(), users[0].0.email.as_deref()),
             (None, Some("a@b"))
         );
-        assert_eq!(users[1].id.as_deref(), Some("kp_2"));
+        assert_eq!(users[1].0.id.as_deref(), Some("kp_2"));
     }
 }
