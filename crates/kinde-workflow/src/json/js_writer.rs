@@ -82,6 +82,16 @@ fn tagged(variant: &str, value: JsValue) -> JsValue {
     object
 }
 
+/// Integers as numbers: beyond 2^53 the nearest one, as `JSON.parse` reads the digits
+/// serde_json writes.
+macro_rules! integers {
+    ($($method:ident($ty:ty)),*) => {$(
+        fn $method(self, v: $ty) -> Result<JsValue, Unwritable> {
+            Ok(JsValue::from_f64(v as f64))
+        }
+    )*};
+}
+
 impl ser::Serializer for Writer {
     type Ok = JsValue;
     type Error = Unwritable;
@@ -97,45 +107,10 @@ impl ser::Serializer for Writer {
         Ok(JsValue::from_bool(v))
     }
 
-    fn serialize_i8(self, v: i8) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v.into()))
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v.into()))
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v.into()))
-    }
-
-    /// Beyond 2^53, the nearest number, as `JSON.parse` reads the digits.
-    fn serialize_i64(self, v: i64) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v as f64))
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v as f64))
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v.into()))
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v.into()))
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v.into()))
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v as f64))
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<JsValue, Unwritable> {
-        Ok(JsValue::from_f64(v as f64))
+    integers! {
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64),
+        serialize_i128(i128), serialize_u8(u8), serialize_u16(u16), serialize_u32(u32),
+        serialize_u64(u64), serialize_u128(u128)
     }
 
     /// As the host reads the `f32`'s own shortest decimal, which serde_json writes (the
@@ -287,57 +262,30 @@ impl Elements {
     }
 }
 
-impl ser::SerializeSeq for Elements {
-    type Ok = JsValue;
-    type Error = Unwritable;
+/// The serde traits of sequences, tuples and their variants: each pushes an element.
+macro_rules! elements {
+    ($($serialize:ident::$method:ident),*) => {$(
+        impl ser::$serialize for Elements {
+            type Ok = JsValue;
+            type Error = Unwritable;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.push(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
+                self.push(value)
+            }
 
-    fn end(self) -> Result<JsValue, Unwritable> {
-        self.finish()
-    }
+            fn end(self) -> Result<JsValue, Unwritable> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Elements {
-    type Ok = JsValue;
-    type Error = Unwritable;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<JsValue, Unwritable> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Elements {
-    type Ok = JsValue;
-    type Error = Unwritable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<JsValue, Unwritable> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Elements {
-    type Ok = JsValue;
-    type Error = Unwritable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<JsValue, Unwritable> {
-        self.finish()
-    }
-}
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// An object being built, the variant it belongs to, if any, and a map's key
 /// waiting for its value.
@@ -392,39 +340,29 @@ impl ser::SerializeMap for Entries {
     }
 }
 
-impl ser::SerializeStruct for Entries {
-    type Ok = JsValue;
-    type Error = Unwritable;
+/// The serde traits of structs and struct variants: each sets a field.
+macro_rules! fields {
+    ($($serialize:ident),*) => {$(
+        impl ser::$serialize for Entries {
+            type Ok = JsValue;
+            type Error = Unwritable;
 
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unwritable> {
-        self.field(key, value)
-    }
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Unwritable> {
+                self.field(key, value)
+            }
 
-    fn end(self) -> Result<JsValue, Unwritable> {
-        self.finish()
-    }
+            fn end(self) -> Result<JsValue, Unwritable> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for Entries {
-    type Ok = JsValue;
-    type Error = Unwritable;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unwritable> {
-        self.field(key, value)
-    }
-
-    fn end(self) -> Result<JsValue, Unwritable> {
-        self.finish()
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 /// Writes a map's key as serde_json does: strings as they are; booleans, integers and
 /// finite floats as their text; anything else is refused as serde_json refuses it.
