@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs kinde-workflow's wasm32 tests (tests/js_bridge.rs, tests/js_panic.rs) under Node
+# Runs kinde-workflow's wasm32 tests (every file in tests/: the JS bridge, panics, JSON
+# read from and written to host values) under Node
 # with wasm-bindgen-test-runner, installing wasm-bindgen-cli at the version the
 # workspace pins for `wasm-bindgen` when it is missing or another version.
 #

@@ -159,16 +159,84 @@ impl<'de> Visitor<'de> for FieldKeyVisitor {
     }
 }
 
-impl<'de> Deserialize<'de> for Fields {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(FieldsVisitor)
+/// The keys that are not string fields, in the order of their [`FieldKey::index`].
+const OTHER_KEYS: [&str; 4] = ["AuthenticationResult", "users", "created", "errors"];
+
+/// Every key [`Fields`] reads, as bits (see [`FieldKey::index`]).
+const ALL_KEYS: u32 = (1 << (TEXT_KEYS.len() + OTHER_KEYS.len())) - 1;
+
+impl FieldKey {
+    /// The key's bit in a set of keys: `TEXT_KEYS`' places, then `OTHER_KEYS`' after
+    /// them (`None` for a key `Fields` does not read).
+    fn index(&self) -> Option<usize> {
+        Some(match self {
+            FieldKey::Text(slot) => *slot,
+            FieldKey::AuthenticationResult => TEXT_KEYS.len(),
+            FieldKey::Users => TEXT_KEYS.len() + 1,
+            FieldKey::Created => TEXT_KEYS.len() + 2,
+            FieldKey::Errors => TEXT_KEYS.len() + 3,
+            FieldKey::Other => return None,
+        })
     }
 }
 
-/// Declares a type that reads an object into [`Fields`] looking up only the given keys:
-/// the host hands over just these, so the object's other keys (a Kinde user's dozen,
-/// an ID token's claims) never cross into the module. Natively serde_json reads every
-/// key, and the fields of the others are set too; readers use only the listed ones.
+/// `names` as a set of keys (see [`FieldKey::index`]); a name `Fields` does not read
+/// fails the build.
+const fn keys_mask(names: &[&str]) -> u32 {
+    let mut mask = 0;
+    let mut n = 0;
+    while n < names.len() {
+        mask |= 1 << key_index(names[n]);
+        n += 1;
+    }
+    mask
+}
+
+/// The [`FieldKey::index`] of `name`, in a constant.
+const fn key_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < TEXT_KEYS.len() {
+        if const_eq(TEXT_KEYS[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < OTHER_KEYS.len() {
+        if const_eq(OTHER_KEYS[j], name) {
+            return TEXT_KEYS.len() + j;
+        }
+        j += 1;
+    }
+    panic!("not a key `Fields` reads")
+}
+
+/// `a == b`, in a constant.
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FieldsVisitor { keys: ALL_KEYS })
+    }
+}
+
+/// Declares a type that reads an object into [`Fields`] from the given keys only: the
+/// host hands over just these, so the object's other keys (a Kinde user's dozen, an ID
+/// token's claims) never cross into the module, and natively, where serde_json reads
+/// every key, the others are skipped alike.
 macro_rules! fields_of {
     ($(#[$doc:meta])* $name:ident: [$($key:literal),+]) => {
         $(#[$doc])*
@@ -177,8 +245,10 @@ macro_rules! fields_of {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const KEYS: &[&str] = &[$($key),+];
+                let visitor = FieldsVisitor { keys: keys_mask(KEYS) };
                 deserializer
-                    .deserialize_struct(stringify!($name), &[$($key),+], FieldsVisitor)
+                    .deserialize_struct(stringify!($name), KEYS, visitor)
                     .map($name)
             }
         }
@@ -201,8 +271,11 @@ fields_of! {
     Claims: ["given_name", "family_name"]
 }
 
-/// Reads an object into [`Fields`] .
-pub(crate) struct FieldsVisitor;
+/// Reads an object into [`Fields`], from the keys in `keys` (see [`FieldKey::index`]),
+/// skipping the others.
+struct FieldsVisitor {
+    keys: u32,
+}
 
 impl<'de> Visitor<'de> for FieldsVisitor {
     type Value = Fields;
@@ -214,7 +287,8 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
         let mut fields = Fields::default();
         while let Some(key) = map.next_key::<FieldKey>()? {
-            match key {
+            let read = key.index().is_some_and(|i| self.keys & (1 << i) != 0);
+            match if read { key } else { FieldKey::Other } {
                 FieldKey::Text(slot) => *fields.text_mut(slot) = map.next_value()?,
                 FieldKey::AuthenticationResult => {
                     fields.authentication_result = map.next_value()?;
@@ -261,7 +335,7 @@ impl<'de> Visitor<'de> for ApiErrorsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ApiErrors, A::Error> {
-        let error = FieldsVisitor.visit_map(map)?;
+        let error = FieldsVisitor { keys: ALL_KEYS }.visit_map(map)?;
         Ok(ApiErrors { code: error.code.0 })
     }
 

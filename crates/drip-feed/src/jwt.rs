@@ -76,6 +76,14 @@ mod tests {
             Some("Émile")
         );
         assert_eq!(profile_from_id_token(Some(&only_given)).family_name, None);
+        // Claims named like other answers' fields, of other types, are not read.
+        let odd = test_token(
+            &json!({"given_name": "Ada", "users": "x", "errors": [1], "AuthenticationResult": 7}),
+        );
+        assert_eq!(
+            profile_from_id_token(Some(&odd)).given_name.as_deref(),
+            Some("Ada")
+        );
         for bad in [
             None,
             Some(""),

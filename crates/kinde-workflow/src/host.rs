@@ -329,7 +329,9 @@ impl fmt::Debug for EnvVar {
 
 /// A Management API call made through `createKindeAPI`.
 ///
-/// `Debug` shows the method and endpoint only: parameters carry password hashes.
+/// `Debug` shows the method and endpoint only: parameters carry password hashes. On
+/// wasm32 the parameters are a value the host holds, so there the type is neither
+/// `Send` nor `Sync`.
 #[derive(Clone)]
 pub struct ApiRequest {
     /// Method.
@@ -349,7 +351,7 @@ struct Params(
 );
 
 impl PartialEq for ApiRequest {
-    /// Parameters are compared as JSON text.
+    /// Parameters are compared as JSON text (see [`ApiRequest::params_json`]).
     fn eq(&self, other: &Self) -> bool {
         self.method == other.method
             && self.endpoint == other.endpoint
@@ -424,7 +426,9 @@ impl ApiRequest {
         Self::new(Method::Delete, endpoint, None)
     }
 
-    /// The parameters as JSON text (on wasm32, written by the host from its value).
+    /// The parameters as JSON text: serde_json's natively; on wasm32 the host's
+    /// `JSON.stringify` of its value, which writes numbers as JavaScript does (`1.0` as
+    /// `1`, integers beyond 2^53 rounded) and integer-like keys first.
     ///
     /// ```
     /// use kinde_workflow::ApiRequest;

@@ -252,6 +252,8 @@ async fn management_api_call_is_encoded_and_answer_parsed() {
         calls[1]["args"],
         json!(["get", "users?email=ada%40example.com", null])
     );
+    assert_eq!(calls[1]["types"][2], "undefined");
+    assert_eq!(calls[0]["types"][2], "object");
     // As text, in the fields' order, as serde_json writes it natively.
     assert_eq!(
         put.params_json().as_deref(),

@@ -32,6 +32,13 @@ struct Identity<'a> {
 #[derive(Serialize)]
 struct Marker;
 
+/// A field whose name `JSON.parse` keeps as an own property.
+#[derive(Serialize)]
+struct Prototype {
+    #[serde(rename = "__proto__")]
+    proto: u8,
+}
+
 #[derive(Serialize)]
 struct Pair(u8, &'static str);
 
@@ -111,6 +118,9 @@ fn every_shape_is_built_as_the_host_parses_serde_jsons_text() {
             }
         ],
         BTreeMap::from([("b", 2u8), ("a", 1)]),
+        BTreeMap::from([("__proto__", "an own key, not the prototype")]),
+        BTreeMap::from([("__proto__", BTreeMap::from([("polluted", true)]))]),
+        Prototype { proto: 1 },
         Profile {
             given_name: Some("Ada"),
             family_name: None,

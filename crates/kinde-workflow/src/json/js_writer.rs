@@ -1,5 +1,6 @@
 //! Writes values as JS values the host holds (wasm32 only): Management API parameters,
-//! which `createKindeAPI` hands to `kinde.fetch` as the body.
+//! which `createKindeAPI` hands to `kinde.fetch` as the body, and the workflow's
+//! result, which `Workflow` resolves with.
 //!
 //! Written as text first, every string would be escaped byte by byte by translated
 //! code and the text parsed again by the host. This builds the objects, arrays and
@@ -18,8 +19,14 @@ use super::JsonError;
 #[wasm_bindgen(inline_js = "
 export function jsonObject() { return {}; }
 export function jsonArray() { return []; }
-export function jsonSet(object, key, value) { object[key] = value; }
-export function jsonSetKey(object, key, value) { object[key] = value; }
+export function jsonSet(object, key, value) {
+  // As JSON.parse makes it: an own property, not the prototype's setter.
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
+}
 export function jsonPush(array, value) { array.push(value); }
 export function jsonNumber(text) { return Number(text); }
 ")]
@@ -32,7 +39,7 @@ extern "C" {
     #[wasm_bindgen(js_name = jsonSet)]
     fn set(object: &JsValue, key: &str, value: JsValue);
     /// `object[key] = value` for a key the host holds (a map's, already written).
-    #[wasm_bindgen(js_name = jsonSetKey)]
+    #[wasm_bindgen(js_name = jsonSet)]
     fn set_key(object: &JsValue, key: JsValue, value: JsValue);
     #[wasm_bindgen(js_name = jsonPush)]
     fn push(array: &JsValue, value: JsValue);
@@ -45,12 +52,15 @@ extern "C" {
 /// [`to_string`](super::to_string)'s text (objects for structs and maps, `null` for
 /// `None`, unit and non-finite numbers), built without writing any text. Fails where
 /// `to_string` fails, with its message.
+///
+/// serde_json's `raw_value` and `arbitrary_precision` features are not supported:
+/// `RawValue` and such a `Number` are written as the structs serde_json uses inside.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsonError> {
     value
         .serialize(Writer)
         .map_err(|Unwritable(message)| JsonError {
             path: ".".to_owned(),
-            message: super::unwritable_message(&message),
+            message: super::unwritable_message(&super::strip_position(&message)),
         })
 }
 

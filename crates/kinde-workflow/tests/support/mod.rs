@@ -1,7 +1,7 @@
 //! Shared by the wasm32 bridge tests: a bindings object built in JavaScript.
 //!
-//! Each fake binding records its call (`name`, the arguments as JS saw them, and whether
-//! `this` was the bindings object) and answers as the test's spec says: with a value,
+//! Each fake binding records its call (`name`, the arguments as JS saw them and their
+//! `typeof`, and whether `this` was the bindings object) and answers as the test's spec says: with a value,
 //! a Promise of it, by throwing, or by rejecting.
 
 #![allow(dead_code)] // each test crate uses part of this
@@ -29,7 +29,7 @@ export function makeBindings(spec) {
   const bindings = { calls: [] };
   for (const name of METHODS) {
     bindings[name] = function (...args) {
-      bindings.calls.push({ name, args, self: this === bindings });
+      bindings.calls.push({ name, args, types: args.map((arg) => typeof arg), self: this === bindings });
       const answer = answers[name];
       if (answer === undefined) return undefined;
       switch (answer.how) {
