@@ -78,8 +78,10 @@ pub(crate) struct Fields {
     pub code: LenientString,
 }
 
-/// The keys of [`Fields`]' string fields, in the order of [`Fields::text_mut`].
-const TEXT_KEYS: [&str; 15] = [
+/// Every key [`Fields`] reads: those of its string fields first, in the order of
+/// [`Fields::text_mut`], then [`AUTHENTICATION_RESULT`], [`USERS`], [`CREATED`] and
+/// [`ERRORS`].
+const KEYS: [&str; 19] = [
     "access_token",
     "id_token",
     "error",
@@ -95,10 +97,23 @@ const TEXT_KEYS: [&str; 15] = [
     "id",
     "email",
     "code",
+    "AuthenticationResult",
+    "users",
+    "created",
+    "errors",
 ];
 
+/// How many of [`KEYS`] name string fields.
+const TEXT_KEYS: usize = 15;
+
+/// The places in [`KEYS`] of the keys that are not string fields.
+const AUTHENTICATION_RESULT: usize = TEXT_KEYS;
+const USERS: usize = TEXT_KEYS + 1;
+const CREATED: usize = TEXT_KEYS + 2;
+const ERRORS: usize = TEXT_KEYS + 3;
+
 impl Fields {
-    /// The string field read from `TEXT_KEYS[slot]`.
+    /// The string field read from `KEYS[slot]`.
     fn text_mut(&mut self, slot: usize) -> &mut LenientString {
         match slot {
             0 => &mut self.access_token,
@@ -120,15 +135,8 @@ impl Fields {
     }
 }
 
-/// A key of an answer, as [`Fields`] reads it.
-enum FieldKey {
-    Text(usize),
-    AuthenticationResult,
-    Users,
-    Created,
-    Errors,
-    Other,
-}
+/// A key of an answer: its place in [`KEYS`], `None` for one [`Fields`] does not read.
+struct FieldKey(Option<usize>);
 
 impl<'de> Deserialize<'de> for FieldKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -146,69 +154,28 @@ impl<'de> Visitor<'de> for FieldKeyVisitor {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<FieldKey, E> {
-        Ok(match key {
-            "AuthenticationResult" => FieldKey::AuthenticationResult,
-            "users" => FieldKey::Users,
-            "created" => FieldKey::Created,
-            "errors" => FieldKey::Errors,
-            _ => match TEXT_KEYS.iter().position(|known| *known == key) {
-                Some(slot) => FieldKey::Text(slot),
-                None => FieldKey::Other,
-            },
-        })
+        Ok(FieldKey(KEYS.iter().position(|known| *known == key)))
     }
 }
 
-/// The keys that are not string fields, in the order of their [`FieldKey::index`].
-const OTHER_KEYS: [&str; 4] = ["AuthenticationResult", "users", "created", "errors"];
+/// Every key [`Fields`] reads, as a set of keys (bit `i` for `KEYS[i]`).
+const ALL_KEYS: u32 = (1 << KEYS.len()) - 1;
 
-/// Every key [`Fields`] reads, as bits (see [`FieldKey::index`]).
-const ALL_KEYS: u32 = (1 << (TEXT_KEYS.len() + OTHER_KEYS.len())) - 1;
-
-impl FieldKey {
-    /// The key's bit in a set of keys: `TEXT_KEYS`' places, then `OTHER_KEYS`' after
-    /// them (`None` for a key `Fields` does not read).
-    fn index(&self) -> Option<usize> {
-        Some(match self {
-            FieldKey::Text(slot) => *slot,
-            FieldKey::AuthenticationResult => TEXT_KEYS.len(),
-            FieldKey::Users => TEXT_KEYS.len() + 1,
-            FieldKey::Created => TEXT_KEYS.len() + 2,
-            FieldKey::Errors => TEXT_KEYS.len() + 3,
-            FieldKey::Other => return None,
-        })
-    }
-}
-
-/// `names` as a set of keys (see [`FieldKey::index`]); a name `Fields` does not read
+/// `names` as a set of keys (bit `i` for `KEYS[i]`); a name `Fields` does not read
 /// fails the build.
 const fn keys_mask(names: &[&str]) -> u32 {
     let mut mask = 0;
     let mut n = 0;
     while n < names.len() {
-        mask |= 1 << key_index(names[n]);
+        let mut i = 0;
+        while !const_eq(KEYS[i], names[n]) {
+            i += 1;
+            assert!(i < KEYS.len(), "not a key `Fields` reads");
+        }
+        mask |= 1 << i;
         n += 1;
     }
     mask
-}
-
-/// The [`FieldKey::index`] of `name`, in a constant.
-const fn key_index(name: &str) -> usize {
-    let mut i = 0;
-    while i < TEXT_KEYS.len() {
-        if const_eq(TEXT_KEYS[i], name) {
-            return i;
-        }
-        i += 1;
-    }
-    let mut j = 0;
-    while j < OTHER_KEYS.len() {
-        if const_eq(OTHER_KEYS[j], name) {
-            return TEXT_KEYS.len() + j;
-        }
-        j += 1;
-    }
-    panic!("not a key `Fields` reads")
 }
 
 /// `a == b`, in a constant.
@@ -245,10 +212,10 @@ macro_rules! fields_of {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const KEYS: &[&str] = &[$($key),+];
-                let visitor = FieldsVisitor { keys: keys_mask(KEYS) };
+                const NAMES: &[&str] = &[$($key),+];
+                let visitor = FieldsVisitor { keys: keys_mask(NAMES) };
                 deserializer
-                    .deserialize_struct(stringify!($name), KEYS, visitor)
+                    .deserialize_struct(stringify!($name), NAMES, visitor)
                     .map($name)
             }
         }
@@ -271,7 +238,7 @@ fields_of! {
     Claims: ["given_name", "family_name"]
 }
 
-/// Reads an object into [`Fields`], from the keys in `keys` (see [`FieldKey::index`]),
+/// Reads an object into [`Fields`], from the keys in `keys` (bit `i` for `KEYS[i]`),
 /// skipping the others.
 struct FieldsVisitor {
     keys: u32,
@@ -286,17 +253,16 @@ impl<'de> Visitor<'de> for FieldsVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
         let mut fields = Fields::default();
-        while let Some(key) = map.next_key::<FieldKey>()? {
-            let read = key.index().is_some_and(|i| self.keys & (1 << i) != 0);
-            match if read { key } else { FieldKey::Other } {
-                FieldKey::Text(slot) => *fields.text_mut(slot) = map.next_value()?,
-                FieldKey::AuthenticationResult => {
+        while let Some(FieldKey(place)) = map.next_key()? {
+            match place.filter(|&i| self.keys & (1 << i) != 0) {
+                Some(slot) if slot < TEXT_KEYS => *fields.text_mut(slot) = map.next_value()?,
+                Some(AUTHENTICATION_RESULT) => {
                     fields.authentication_result = map.next_value()?;
                 }
-                FieldKey::Users => fields.users = map.next_value()?,
-                FieldKey::Created => fields.created = map.next_value()?,
-                FieldKey::Errors => fields.errors = map.next_value()?,
-                FieldKey::Other => {
+                Some(USERS) => fields.users = map.next_value()?,
+                Some(CREATED) => fields.created = map.next_value()?,
+                Some(ERRORS) => fields.errors = map.next_value()?,
+                _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }

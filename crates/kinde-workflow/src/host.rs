@@ -444,7 +444,7 @@ impl ApiRequest {
         return self
             .params
             .as_ref()
-            .map(|params| json::to_text(&params.0).into());
+            .map(|params| json::stringify(&params.0).into());
     }
 
     /// The parameters as the host holds them (`undefined` when there are none).

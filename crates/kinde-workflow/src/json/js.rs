@@ -104,9 +104,9 @@ extern "C" {
     /// Parses `text` into the slot; its kind, [`NOT_JSON`] if it is none.
     #[wasm_bindgen(js_name = jsonParse)]
     fn parse_str(text: &str) -> u32;
-    /// `value` as JSON text (`""` for what JSON cannot hold).
+    /// `value` as JSON text, written by the host (`""` for what JSON cannot hold).
     #[wasm_bindgen(js_name = jsonStringify)]
-    fn stringify(value: &JsValue) -> String;
+    pub(crate) fn stringify(value: &JsValue) -> String;
 }
 
 /// Kinds of values, as the host reports them (0 is `null`).
@@ -123,11 +123,6 @@ const NOT_JSON: u32 = 8;
 /// the field that did not fit, as [`from_str`](super::from_str) would for its text.
 pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, JsonError> {
     T::deserialize(Slot(root(value))).map_err(Error::into_json_error)
-}
-
-/// `value` as JSON text, written by the host (`""` for what JSON cannot hold).
-pub(crate) fn to_text(value: &JsValue) -> String {
-    stringify(value)
 }
 
 /// Reads JSON `text` as a `T` with the host's `JSON.parse` and [`from_js`]: the text

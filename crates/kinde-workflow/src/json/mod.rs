@@ -21,7 +21,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[cfg(target_arch = "wasm32")]
 pub use js::from_js;
 #[cfg(target_arch = "wasm32")]
-pub(crate) use js::{element_handle, read_element, to_text, HostValue};
+pub(crate) use js::{element_handle, read_element, stringify, HostValue};
 #[cfg(target_arch = "wasm32")]
 pub use js_writer::to_js;
 
