@@ -14,7 +14,9 @@ use anyhow::{bail, Context, Result};
 use crate::project::{Project, WorkflowCrate};
 use crate::shim::{self, Adapter, Generated};
 use crate::toolchain::{Toolchain, WASM_TARGET};
-use crate::{check, coercions, data_segments, inputs, lowering, report, rotations, wasm};
+use crate::{
+    check, coercions, data_segments, inputs, lowering, report, rotations, unaligned, wasm,
+};
 
 /// Cargo profile with size-tuned settings (declared in the workspace `Cargo.toml`).
 pub const PROFILE: &str = "kinde";
@@ -251,7 +253,7 @@ fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPat
 
     let translated = std::fs::read_to_string(&module_js)?;
     let translated = rotations::inline(&data_segments::inline(&shim::patch_trap(&translated)?)?);
-    let translated = coercions::drop_redundant(&translated)?;
+    let translated = coercions::drop_redundant(&unaligned::rewrite(&translated)?)?;
     std::fs::write(&module_js, translated)?;
     let glue_js = glue_dir.join(format!("{lib_name}_bg.js"));
     let glue = std::fs::read_to_string(&glue_js)?;

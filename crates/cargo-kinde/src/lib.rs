@@ -16,6 +16,7 @@ pub mod run;
 pub mod shim;
 pub mod template;
 pub mod toolchain;
+pub mod unaligned;
 pub mod wasm;
 
 /// Runs `node -e script args…` for the unit tests that check generated JavaScript (or
