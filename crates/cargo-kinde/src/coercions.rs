@@ -18,28 +18,18 @@
 //! Nothing else changes: no coercion whose value is stored, passed or returned is
 //! dropped, so every variable keeps holding a 32-bit integer.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use oxc_allocator::{Allocator, TakeIn};
-use oxc_ast::ast::{
-    BinaryExpression, BinaryOperator, Expression, SourceType, UnaryExpression, UnaryOperator,
-};
+use oxc_ast::ast::{BinaryExpression, BinaryOperator, Expression, UnaryExpression, UnaryOperator};
 use oxc_ast_visit::{walk_mut, VisitMut};
 use oxc_codegen::Codegen;
-use oxc_parser::{ParseOptions, Parser};
+
+use crate::wasm2js_ast;
 
 /// `module` (an ES module written by wasm2js) without its redundant coercions.
 pub fn drop_redundant(module: &str) -> Result<String> {
     let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, module, SourceType::mjs())
-        .with_options(ParseOptions {
-            preserve_parens: false,
-            ..ParseOptions::default()
-        })
-        .parse();
-    if let Some(error) = parsed.diagnostics.first() {
-        bail!("cannot parse wasm2js's output: {error}");
-    }
-    let mut program = parsed.program;
+    let mut program = wasm2js_ast::parse(&allocator, module)?;
     Rewriter {
         allocator: &allocator,
     }

@@ -18,6 +18,7 @@ pub mod template;
 pub mod toolchain;
 pub mod unaligned;
 pub mod wasm;
+pub mod wasm2js_ast;
 
 /// Runs `node -e script args…` for the unit tests that check generated JavaScript (or
 /// WebAssembly) by running it; returns its standard output, or fails the test with

@@ -26,12 +26,12 @@ use anyhow::{bail, Result};
 use oxc_allocator::{Allocator, Vec as ArenaVec};
 use oxc_ast::ast::{
     AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator,
-    ComputedMemberExpression, Expression, IdentifierReference, SequenceExpression, SourceType,
-    Statement,
+    ComputedMemberExpression, Expression, IdentifierReference, SequenceExpression, Statement,
 };
 use oxc_ast_visit::{walk, Visit};
-use oxc_parser::{ParseOptions, Parser};
 use oxc_span::{GetSpan, Span};
+
+use crate::wasm2js_ast;
 
 /// A variable of the translated code.
 type Variable<'b> = &'b IdentifierReference<'b>;
@@ -48,20 +48,12 @@ const RENEWAL: &str = "HEAPF64 = new Float64Array(newBuffer);";
 /// rewritten.
 pub fn rewrite(module: &str) -> Result<String> {
     let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, module, SourceType::mjs())
-        .with_options(ParseOptions {
-            preserve_parens: false,
-            ..ParseOptions::default()
-        })
-        .parse();
-    if let Some(error) = parsed.diagnostics.first() {
-        bail!("cannot parse wasm2js's output: {error}");
-    }
+    let program = wasm2js_ast::parse(&allocator, module)?;
     let mut finder = Finder {
         source: module,
         edits: Vec::new(),
     };
-    finder.visit_program(&parsed.program);
+    finder.visit_program(&program);
     let Finder { mut edits, .. } = finder;
     edits.sort_by_key(|edit| edit.start);
 
