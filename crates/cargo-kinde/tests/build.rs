@@ -1,7 +1,8 @@
 //! Builds the repository's workflows in a scratch copy of the workspace with the real
 //! toolchain (cargo, wasm-bindgen, binaryen, esbuild) and checks what `cargo kinde`
 //! promises: deterministic output equal to the committed `kindeSrc`, staleness found
-//! by `check`, undeclared bindings refused, and Kinde's sync rules enforced.
+//! by `check`, undeclared bindings refused, Kinde's sync rules enforced, and the
+//! rewrites of wasm2js's output applied.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -235,4 +236,28 @@ fn check_enforces_one_workflow_per_trigger() {
         text.contains("workflow id `dripFeedMigration` is used by"),
         "{text}"
     );
+}
+
+/// The `unaligned` rewrite finds its shapes in a real translation (a binaryen upgrade
+/// that printed them otherwise would only slow the module down, so nothing else would
+/// fail): in the committed drip-feed (equal to a fresh build, above), SHA-256's
+/// sixteen message words per block are read big-endian through the `DataView`, and the
+/// other unaligned accesses go through it too.
+#[test]
+fn the_rewrites_of_wasm2js_output_apply_to_a_real_translation() {
+    let module = std::fs::read_to_string(
+        repo().join("kindeSrc/environment/workflows/dripFeedMigration/rust-module.js"),
+    )
+    .unwrap();
+    let reads: Vec<&str> = module
+        .split(".getInt32(")
+        .skip(1)
+        .map(|rest| &rest[..rest.find(')').unwrap_or(rest.len())])
+        .collect();
+    let big_endian = reads.iter().filter(|args| !args.contains(',')).count();
+    assert!(big_endian >= 16, "{big_endian} big-endian word reads");
+    assert!(reads.len() > 100, "{} word reads", reads.len());
+    for call in [".setInt32(", ".getUint16(", ".setInt16("] {
+        assert!(module.contains(call), "no {call}");
+    }
 }
