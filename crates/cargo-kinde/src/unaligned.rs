@@ -25,9 +25,9 @@
 use anyhow::{bail, Result};
 use oxc_allocator::{Allocator, Vec as ArenaVec};
 use oxc_ast::ast::{
-    AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator,
-    CallExpression, ComputedMemberExpression, Expression, IdentifierReference, NewExpression,
-    SequenceExpression, Statement,
+    AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, CallExpression,
+    ComputedMemberExpression, Expression, IdentifierReference, NewExpression, SequenceExpression,
+    Statement,
 };
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, Span};
@@ -280,7 +280,7 @@ impl<'a> Finder<'_> {
 
 /// A load of `bytes` consecutive bytes from `base + offset`.
 struct Load<'b> {
-    base: &'b IdentifierReference<'b>,
+    base: Variable<'b>,
     offset: i64,
     bytes: usize,
 }
@@ -297,16 +297,9 @@ fn word_load<'b>(expression: &'b BinaryExpression<'b>) -> Option<Load<'b>> {
     if bytes != 2 && bytes != 4 {
         return None;
     }
-    let mut found: [Option<(&IdentifierReference<'_>, i64)>; 4] = [None; 4];
+    let mut found: [Option<(Variable<'_>, i64)>; 4] = [None; 4];
     for term in terms {
-        let (byte, shift) = match term {
-            Expression::BinaryExpression(shifted)
-                if shifted.operator == BinaryOperator::ShiftLeft =>
-            {
-                (&shifted.left, integer(&shifted.right)?)
-            }
-            other => (other, 0),
-        };
+        let (byte, shift) = shifted(term, BinaryOperator::ShiftLeft).unwrap_or((term, 0));
         if shift % 8 != 0 || !(0..8 * bytes as i64).contains(&shift) {
             return None;
         }
@@ -392,17 +385,10 @@ fn word_store<'b>(window: &[&'b Expression<'b>]) -> Option<(Variable<'b>, i64, V
             return None;
         }
         let (base, at) = member_byte(target, "HEAP8")?;
-        let (value, shift) = match &store.right {
-            Expression::Identifier(value) => (&**value, 0),
-            Expression::BinaryExpression(shifted)
-                if shifted.operator == BinaryOperator::ShiftRightZeroFill =>
-            {
-                match &shifted.left {
-                    Expression::Identifier(value) => (&**value, integer(&shifted.right)?),
-                    _ => return None,
-                }
-            }
-            _ => return None,
+        let (value, shift) =
+            shifted(&store.right, BinaryOperator::ShiftRightZeroFill).unwrap_or((&store.right, 0));
+        let Expression::Identifier(value) = value else {
+            return None;
         };
         if shift != 8 * i {
             return None;
@@ -420,18 +406,10 @@ fn word_store<'b>(window: &[&'b Expression<'b>]) -> Option<(Variable<'b>, i64, V
 }
 
 /// `x = value`: the variable and the value.
-fn assignment<'b>(
-    expression: &'b Expression<'b>,
-) -> Option<(&'b IdentifierReference<'b>, &'b Expression<'b>)> {
+fn assignment<'b>(expression: &'b Expression<'b>) -> Option<(Variable<'b>, &'b Expression<'b>)> {
     let Expression::AssignmentExpression(assignment) = expression else {
         return None;
     };
-    simple_assignment(assignment)
-}
-
-fn simple_assignment<'b>(
-    assignment: &'b AssignmentExpression<'b>,
-) -> Option<(&'b IdentifierReference<'b>, &'b Expression<'b>)> {
     match (&assignment.operator, &assignment.left) {
         (AssignmentOperator::Assign, AssignmentTarget::AssignmentTargetIdentifier(target)) => {
             Some((target, &assignment.right))
@@ -473,13 +451,7 @@ fn byte_swapped<'b>(expression: &'b Expression<'b>) -> Option<&'b str> {
 
 /// `x` of `(x << 8 | x >>> 24) & mask`, the rotation's operands in either order.
 fn masked_rotation<'b>(expression: &'b Expression<'b>, mask: i64) -> Option<&'b str> {
-    let Expression::BinaryExpression(and) = expression else {
-        return None;
-    };
-    if and.operator != BinaryOperator::BitwiseAnd || integer(&and.right)? != mask {
-        return None;
-    }
-    let Expression::BinaryExpression(rotation) = &and.left else {
+    let Expression::BinaryExpression(rotation) = masked(expression, mask)? else {
         return None;
     };
     if rotation.operator != BinaryOperator::BitwiseOR {
@@ -506,20 +478,8 @@ fn shifted_masked<'b>(
     amount: i64,
     mask: i64,
 ) -> Option<&'b str> {
-    let Expression::BinaryExpression(shift) = expression else {
-        return None;
-    };
-    if shift.operator != operator || integer(&shift.right)? != amount {
-        return None;
-    }
-    let Expression::BinaryExpression(and) = &shift.left else {
-        return None;
-    };
-    if and.operator != BinaryOperator::BitwiseAnd || integer(&and.right)? != mask {
-        return None;
-    }
-    match &and.left {
-        Expression::Identifier(x) => Some(x.name.as_str()),
+    match shifted(expression, operator)? {
+        (operand, by) if by == amount => variable_name(masked(operand, mask)?),
         _ => None,
     }
 }
@@ -530,15 +490,41 @@ fn shifted_variable<'b>(
     operator: BinaryOperator,
     amount: i64,
 ) -> Option<&'b str> {
+    match shifted(expression, operator)? {
+        (operand, by) if by == amount => variable_name(operand),
+        _ => None,
+    }
+}
+
+/// The operand and the amount of `operand <op> amount`, the amount an integer.
+fn shifted<'b>(
+    expression: &'b Expression<'b>,
+    operator: BinaryOperator,
+) -> Option<(&'b Expression<'b>, i64)> {
     match expression {
-        Expression::BinaryExpression(shift)
-            if shift.operator == operator && integer(&shift.right)? == amount =>
-        {
-            match &shift.left {
-                Expression::Identifier(x) => Some(x.name.as_str()),
-                _ => None,
-            }
+        Expression::BinaryExpression(shift) if shift.operator == operator => {
+            Some((&shift.left, integer(&shift.right)?))
         }
+        _ => None,
+    }
+}
+
+/// `operand` of `operand & mask`.
+fn masked<'b>(expression: &'b Expression<'b>, mask: i64) -> Option<&'b Expression<'b>> {
+    match expression {
+        Expression::BinaryExpression(and)
+            if and.operator == BinaryOperator::BitwiseAnd && integer(&and.right)? == mask =>
+        {
+            Some(&and.left)
+        }
+        _ => None,
+    }
+}
+
+/// The name of a variable.
+fn variable_name<'b>(expression: &'b Expression<'b>) -> Option<&'b str> {
+    match expression {
+        Expression::Identifier(x) => Some(x.name.as_str()),
         _ => None,
     }
 }
