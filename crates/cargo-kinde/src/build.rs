@@ -38,7 +38,6 @@ const RUSTFLAGS: &[&str] = &[
 /// module 2K smaller).
 const WASM2JS_FLAGS: &[&str] = &[
     "--enable-bulk-memory",
-    "--enable-bulk-memory-opt",
     "-Oz",
     "--one-caller-inline-max-function-size=100",
 ];
@@ -210,13 +209,14 @@ impl WorkPaths {
     }
 }
 
-/// Identifies a translation: the `.wasm` cargo wrote and cargo-kinde's own sources
-/// (which hold every flag). A crate whose `.wasm` did not change is not translated
-/// again, so a change to one workflow rebuilds only that one.
+/// Identifies a translation: the `.wasm` cargo wrote, cargo-kinde's own sources (which
+/// hold every flag) and binaryen's release. A crate whose `.wasm` did not change is not
+/// translated again, so a change to one workflow rebuilds only that one.
 fn translation_key(raw_wasm: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(inputs::SOURCE_HASH.as_bytes());
+    hasher.update(binaryen_wasm2js::BINARYEN_VERSION.to_le_bytes());
     hasher.update(raw_wasm);
     format!("{:x}", hasher.finalize())
 }
@@ -246,10 +246,8 @@ fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPat
     })?;
 
     let module_js = glue_dir.join(format!("{lib_name}_bg.wasm.js"));
-    let mut args: Vec<&OsStr> = vec![paths.bg_wasm.as_os_str()];
-    args.extend(WASM2JS_FLAGS.iter().map(OsStr::new));
-    args.extend([OsStr::new("-o"), module_js.as_os_str()]);
-    tools.binaryen("wasm2js", &args)?;
+    binaryen_wasm2js::translate(&paths.bg_wasm, &module_js, WASM2JS_FLAGS)
+        .with_context(|| format!("cannot translate {}", paths.bg_wasm.display()))?;
 
     let translated = std::fs::read_to_string(&module_js)?;
     let translated = rotations::inline(&data_segments::inline(&shim::patch_trap(&translated)?)?);

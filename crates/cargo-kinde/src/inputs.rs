@@ -28,9 +28,10 @@ const NOT_BUILD_INPUTS: &[&str] = &["tests", "benches", "events"];
 /// compiler is stale even when the version number did not move.
 pub(crate) const SOURCE_HASH: &str = env!("CARGO_KINDE_SOURCE_HASH");
 
-/// Hex SHA-256 over the generator version and sources, the root inputs, and every file
-/// of every workspace-local package the crate depends on (paths relative to the root,
-/// sorted; generated `kindeSrc` directories and [`NOT_BUILD_INPUTS`] are left out).
+/// Hex SHA-256 over the generator version and sources, binaryen's release, the root
+/// inputs, and every file of every workspace-local package the crate depends on (paths
+/// relative to the root, sorted; generated `kindeSrc` directories and
+/// [`NOT_BUILD_INPUTS`] are left out).
 pub fn hash(project: &Project, krate: &WorkflowCrate) -> Result<String> {
     let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
     for name in ROOT_INPUTS {
@@ -52,6 +53,7 @@ pub fn hash(project: &Project, krate: &WorkflowCrate) -> Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(crate::GENERATOR.as_bytes());
     hasher.update(SOURCE_HASH.as_bytes());
+    hasher.update(binaryen_wasm2js::BINARYEN_VERSION.to_le_bytes());
     for (relative, path) in &files {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;

@@ -2,7 +2,7 @@
 //!
 //! The wasm32 standard library is compiled with sign extension and non-trapping
 //! float-to-int conversions. wasm2js takes neither, and binaryen's lowering passes
-//! would cost a second binaryen run under node (a second of every build) for a few
+//! would cost a second binaryen run (a module read, run and written again) for a few
 //! dozen instructions. So the module wasm-bindgen produced is rewritten in place:
 //!
 //! - `iN.extendM_s` becomes a shift left and an arithmetic shift right by `N - M`;

@@ -12,16 +12,11 @@ use crate::project::Project;
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// The esbuild version Kinde bundles with.
 pub const ESBUILD_VERSION: &str = "0.24.0";
-/// Older binaryen releases corrupt wasm-bindgen's output.
-pub const MIN_BINARYEN: u32 = 116;
 /// The Rust target workflows compile to.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-const BOOTSTRAP: &str = "scripts/bootstrap";
-
 /// The external tools, found and version-checked.
 pub struct Toolchain {
-    node: PathBuf,
     node_modules: PathBuf,
 }
 
@@ -29,23 +24,12 @@ impl Toolchain {
     /// Checks every prerequisite; the first missing one is a one-line error with its fix.
     pub fn find(project: &Project) -> Result<Self> {
         check_wasm_target()?;
-        let node = which("node").ok_or_else(|| {
-            anyhow!("node is not installed: run `{BOOTSTRAP}` or `apt-get install -y nodejs npm`")
-        })?;
         let toolchain = Self {
-            node,
             node_modules: project.root.join("node_modules"),
         };
-        toolchain.check_binaryen()?;
         toolchain.check_esbuild()?;
         check_wasm_bindgen(project)?;
         Ok(toolchain)
-    }
-
-    /// Runs a binaryen tool (`wasm2js`) with `args`.
-    pub fn binaryen(&self, tool: &str, args: &[&std::ffi::OsStr]) -> Result<()> {
-        let script = self.node_modules.join("binaryen/bin").join(tool);
-        self.node_script(&script, args)
     }
 
     /// Runs esbuild in `dir` with `args` (its npm package installs a native binary).
@@ -54,31 +38,6 @@ impl Toolchain {
     pub fn esbuild(&self, dir: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
         let binary = self.node_modules.join("esbuild/bin/esbuild");
         run_tool("esbuild", Command::new(binary).current_dir(dir).args(args))
-    }
-
-    fn node_script(&self, script: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
-        let name = script.file_name().unwrap_or_default().to_string_lossy();
-        run_tool(&name, Command::new(&self.node).arg(script).args(args))
-    }
-
-    /// Reads the version from binaryen's npm manifest: asking `wasm2js --version`
-    /// would start node and load binaryen, half a second of every build.
-    fn check_binaryen(&self) -> Result<()> {
-        let package = self.node_modules.join("binaryen");
-        let fix = "run `npm ci` at the workspace root (or `scripts/bootstrap`)";
-        let manifest = std::fs::read_to_string(package.join("package.json"));
-        let (Ok(manifest), true) = (manifest, package.join("bin/wasm2js").exists()) else {
-            bail!("binaryen (wasm2js) is not installed: {fix}");
-        };
-        let json: serde_json::Value = serde_json::from_str(&manifest)
-            .map_err(|e| anyhow!("cannot read binaryen's package.json ({e}): {fix}"))?;
-        let text = json["version"].as_str().unwrap_or_default();
-        let version = parse_binaryen_version(text)
-            .ok_or_else(|| anyhow!("cannot read binaryen's version from {text:?}: {fix}"))?;
-        if version < MIN_BINARYEN {
-            bail!("binaryen {version} is too old (need >= {MIN_BINARYEN}; older ones corrupt wasm-bindgen output): {fix}");
-        }
-        Ok(())
     }
 
     fn check_esbuild(&self) -> Result<()> {
@@ -109,11 +68,6 @@ fn run_tool(name: &str, command: &mut Command) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The npm package's version `132.0.0` → binaryen release 132.
-pub fn parse_binaryen_version(text: &str) -> Option<u32> {
-    text.split('.').next()?.parse().ok()
 }
 
 fn check_wasm_target() -> Result<()> {
@@ -159,17 +113,6 @@ pub fn which(program: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_binaryen_versions() {
-        assert_eq!(parse_binaryen_version("132.0.0"), Some(132));
-        assert_eq!(
-            parse_binaryen_version("108.0.0-nightly.20220101"),
-            Some(108)
-        );
-        assert_eq!(parse_binaryen_version("nonsense"), None);
-        assert_eq!(parse_binaryen_version(""), None);
-    }
 
     #[test]
     fn glue_version_matches_the_linked_cli_support() {

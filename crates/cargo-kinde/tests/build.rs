@@ -1,5 +1,5 @@
 //! Builds the repository's workflows in a scratch copy of the workspace with the real
-//! toolchain (cargo, wasm-bindgen, binaryen, esbuild) and checks what `cargo kinde`
+//! toolchain (cargo, wasm-bindgen, binaryen's wasm2js, esbuild) and checks what `cargo kinde`
 //! promises: deterministic output equal to the committed `kindeSrc`, staleness found
 //! by `check`, undeclared bindings refused, Kinde's sync rules enforced, and the
 //! rewrites of wasm2js's output applied.
