@@ -5,7 +5,7 @@
 //! this process: its optimisation passes run on every core, several times faster than
 //! binaryen's npm build under node. Its output does not depend on the number of cores.
 
-use std::ffi::{c_char, c_int, CString};
+use std::ffi::{c_char, c_int, CStr, CString};
 use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
@@ -61,7 +61,7 @@ pub fn translate(input: &Path, output: &Path, flags: &[&str]) -> Result<(), Erro
         })
         .collect::<Result<_, _>>()?;
     let argv: Vec<*const c_char> = args.iter().map(|arg| arg.as_ptr()).collect();
-    let mut message = vec![0 as c_char; 4096];
+    let mut message = vec![0u8; 4096];
     let _guard = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -71,19 +71,17 @@ pub fn translate(input: &Path, output: &Path, flags: &[&str]) -> Result<(), Erro
         kinde_wasm2js(
             argv.len() as c_int,
             argv.as_ptr(),
-            message.as_mut_ptr(),
+            message.as_mut_ptr().cast(),
             message.len(),
         )
     };
     if status == 0 {
         return Ok(());
     }
-    let bytes: Vec<u8> = message
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
-    let said = String::from_utf8_lossy(&bytes);
+    // The shim always NUL-terminates inside the buffer.
+    let said = CStr::from_bytes_until_nul(&message)
+        .map(CStr::to_string_lossy)
+        .unwrap_or_default();
     Err(Error(if said.is_empty() {
         format!("wasm2js failed (status {status})")
     } else {
