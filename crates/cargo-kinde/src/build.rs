@@ -269,6 +269,9 @@ fn translate(tools: &Toolchain, raw_wasm: &Path, lib_name: &str, paths: &WorkPat
             OsStr::new("--global-name=__kindeRust"),
             OsStr::new("--target=es2017"),
             OsStr::new("--platform=neutral"),
+            // Strict, whatever `tsconfig.json` is above the target directory: esbuild
+            // would otherwise look one up from where the glue is, outside the sources.
+            OsStr::new(r#"--tsconfig-raw={"compilerOptions":{"alwaysStrict":true}}"#),
             // Kinde's esbuild keeps identifiers (and its sourcemap embeds this file
             // again), so shorten them here.
             OsStr::new("--minify"),

@@ -57,19 +57,27 @@ impl Scratch {
     }
 
     fn cargo_kinde(&self, args: &[&str]) -> Output {
+        // Share compiled dependencies between test runs; output must not depend on it.
+        self.cargo_kinde_in(&repo().join("target/cargo-kinde-tests"), args)
+    }
+
+    fn cargo_kinde_in(&self, target_dir: &Path, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_cargo-kinde"))
             .arg("kinde")
             .args(args)
             .arg("--manifest-path")
             .arg(self.path().join("Cargo.toml"))
-            // Share compiled dependencies between test runs; output must not depend on it.
-            .env("CARGO_TARGET_DIR", repo().join("target/cargo-kinde-tests"))
+            .env("CARGO_TARGET_DIR", target_dir)
             .output()
             .unwrap()
     }
 
     fn build(&self) {
-        let out = self.cargo_kinde(&["build", "--no-report"]);
+        self.build_in(&repo().join("target/cargo-kinde-tests"));
+    }
+
+    fn build_in(&self, target_dir: &Path) {
+        let out = self.cargo_kinde_in(target_dir, &["build", "--no-report"]);
         assert!(
             out.status.success(),
             "build failed:\n{}",
@@ -146,9 +154,15 @@ fn builds_are_deterministic_and_match_the_committed_kinde_src() {
     let committed = generated(&repo());
     scratch.build();
     let first = generated(scratch.path());
-    scratch.build();
+    // The second build starts from nothing, in a target directory with no
+    // `tsconfig.json` or workspace above it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    scratch.build_in(elsewhere.path());
     let second = generated(scratch.path());
-    assert!(first == second, "two builds of the same sources differ");
+    assert!(
+        first == second,
+        "two builds of the same sources differ (the second in a fresh target directory)"
+    );
     let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&first), names(&committed));
     for ((name, built), (_, kept)) in first.iter().zip(&committed) {
