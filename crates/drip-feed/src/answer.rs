@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use kinde_workflow::json::{self, LenientBool, LenientString};
+use kinde_workflow::json::{self, IsString, JwtPayload, LenientBool, LenientString};
 use kinde_workflow::{Error, FetchResponse, Result};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -38,10 +38,12 @@ enum Body {
 /// not a JSON object leaves every field absent.
 #[derive(Debug, Default)]
 pub(crate) struct Fields {
-    /// OAuth token answers (Auth0, Azure AD B2C).
-    pub access_token: LenientString,
-    /// OAuth token answers; the legacy profile's names are read from it.
-    pub id_token: LenientString,
+    /// OAuth token answers (Auth0, Azure AD B2C): whether there is an access token
+    /// (its text is never read).
+    pub access_token: IsString,
+    /// OAuth token answers: the ID token's payload, where the legacy profile's names
+    /// are.
+    pub id_token: JwtPayload,
     /// OAuth error code.
     pub error: LenientString,
     /// OAuth error text (Azure AD B2C opens it with its `AADB2C…` code).
@@ -54,8 +56,8 @@ pub(crate) struct Fields {
     pub family_name: LenientString,
     /// Cognito (`AuthenticationResult`): the tokens of a successful sign-in.
     pub authentication_result: Option<Box<AuthenticationResult>>,
-    /// Cognito (`IdToken`): the ID token in `AuthenticationResult`.
-    pub cognito_id_token: LenientString,
+    /// Cognito (`IdToken`): the payload of the ID token in `AuthenticationResult`.
+    pub cognito_id_token: JwtPayload,
     /// Cognito (`ChallengeName`): a further step the sign-in needs.
     pub challenge_name: LenientString,
     /// Cognito (`__type`): the error's type.
@@ -79,17 +81,14 @@ pub(crate) struct Fields {
 }
 
 /// Every key [`Fields`] reads: those of its string fields first, in the order of
-/// [`Fields::text_mut`], then [`AUTHENTICATION_RESULT`], [`USERS`], [`CREATED`] and
-/// [`ERRORS`].
+/// [`Fields::text_mut`], then [`ACCESS_TOKEN`], [`ID_TOKEN`], [`COGNITO_ID_TOKEN`],
+/// [`AUTHENTICATION_RESULT`], [`USERS`], [`CREATED`] and [`ERRORS`].
 const KEYS: [&str; 19] = [
-    "access_token",
-    "id_token",
     "error",
     "error_description",
     "result",
     "given_name",
     "family_name",
-    "IdToken",
     "ChallengeName",
     "__type",
     "message",
@@ -97,6 +96,9 @@ const KEYS: [&str; 19] = [
     "id",
     "email",
     "code",
+    "access_token",
+    "id_token",
+    "IdToken",
     "AuthenticationResult",
     "users",
     "created",
@@ -104,32 +106,32 @@ const KEYS: [&str; 19] = [
 ];
 
 /// How many of [`KEYS`] name string fields.
-const TEXT_KEYS: usize = 15;
+const TEXT_KEYS: usize = 12;
 
 /// The places in [`KEYS`] of the keys that are not string fields.
-const AUTHENTICATION_RESULT: usize = TEXT_KEYS;
-const USERS: usize = TEXT_KEYS + 1;
-const CREATED: usize = TEXT_KEYS + 2;
-const ERRORS: usize = TEXT_KEYS + 3;
+const ACCESS_TOKEN: usize = TEXT_KEYS;
+const ID_TOKEN: usize = TEXT_KEYS + 1;
+const COGNITO_ID_TOKEN: usize = TEXT_KEYS + 2;
+const AUTHENTICATION_RESULT: usize = TEXT_KEYS + 3;
+const USERS: usize = TEXT_KEYS + 4;
+const CREATED: usize = TEXT_KEYS + 5;
+const ERRORS: usize = TEXT_KEYS + 6;
 
 impl Fields {
     /// The string field read from `KEYS[slot]`.
     fn text_mut(&mut self, slot: usize) -> &mut LenientString {
         match slot {
-            0 => &mut self.access_token,
-            1 => &mut self.id_token,
-            2 => &mut self.error,
-            3 => &mut self.error_description,
-            4 => &mut self.result,
-            5 => &mut self.given_name,
-            6 => &mut self.family_name,
-            7 => &mut self.cognito_id_token,
-            8 => &mut self.challenge_name,
-            9 => &mut self.error_type,
-            10 => &mut self.message,
-            11 => &mut self.message_capitalised,
-            12 => &mut self.id,
-            13 => &mut self.email,
+            0 => &mut self.error,
+            1 => &mut self.error_description,
+            2 => &mut self.result,
+            3 => &mut self.given_name,
+            4 => &mut self.family_name,
+            5 => &mut self.challenge_name,
+            6 => &mut self.error_type,
+            7 => &mut self.message,
+            8 => &mut self.message_capitalised,
+            9 => &mut self.id,
+            10 => &mut self.email,
             _ => &mut self.code,
         }
     }
@@ -260,6 +262,9 @@ impl<'de> Visitor<'de> for FieldsVisitor {
         while let Some(FieldKey(place)) = map.next_key()? {
             match place.filter(|&i| self.keys & (1 << i) != 0) {
                 Some(slot) if slot < TEXT_KEYS => *fields.text_mut(slot) = map.next_value()?,
+                Some(ACCESS_TOKEN) => fields.access_token = map.next_value()?,
+                Some(ID_TOKEN) => fields.id_token = map.next_value()?,
+                Some(COGNITO_ID_TOKEN) => fields.cognito_id_token = map.next_value()?,
                 Some(AUTHENTICATION_RESULT) => {
                     fields.authentication_result = map.next_value()?;
                 }

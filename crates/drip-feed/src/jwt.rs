@@ -18,11 +18,11 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// The names in a JWT's payload; empty when the token or a claim is unreadable.
-pub(crate) fn profile_from_id_token(token: Option<&str>) -> Profile {
-    let claims = token
-        .and_then(|token| {
-            let payload = token.split('.').nth(1)?;
+/// The names in a JWT's payload (Base64url, as [`JwtPayload`](kinde_workflow::json::JwtPayload)
+/// reads it); empty when the payload or a claim is unreadable.
+pub(crate) fn profile_from_id_token(payload: Option<&str>) -> Profile {
+    let claims = payload
+        .and_then(|payload| {
             let bytes = BASE64URL.decode(payload).ok()?;
             // Read by the reader every answer goes through (the module holds one JSON
             // reader); a payload that is not UTF-8 is no JSON either.
@@ -55,14 +55,24 @@ pub(crate) fn test_token(claims: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::answer::Fields;
     use serde_json::json;
+
+    /// The names in `token`, read as an answer's `id_token` is.
+    fn profile_of(token: Option<&str>) -> Profile {
+        let answer = match token {
+            Some(token) => json!({ "id_token": token }),
+            None => json!({}),
+        };
+        profile_from_id_token(Fields::read(&answer.to_string()).id_token.as_deref())
+    }
 
     #[test]
     fn reads_names_and_tolerates_bad_tokens() {
         let token =
             test_token(&json!({"given_name": "Ada", "family_name": " Lovelace ", "sub": "x"}));
         assert_eq!(
-            profile_from_id_token(Some(&token)),
+            profile_of(Some(&token)),
             Profile {
                 given_name: Some("Ada".into()),
                 family_name: Some("Lovelace".into())
@@ -70,20 +80,18 @@ mod tests {
         );
         let only_given = test_token(&json!({"given_name": "Émile", "family_name": 3}));
         assert_eq!(
-            profile_from_id_token(Some(&only_given))
-                .given_name
-                .as_deref(),
+            profile_of(Some(&only_given)).given_name.as_deref(),
             Some("Émile")
         );
-        assert_eq!(profile_from_id_token(Some(&only_given)).family_name, None);
+        assert_eq!(profile_of(Some(&only_given)).family_name, None);
         // Claims named like other answers' fields, of other types, are not read.
         let odd = test_token(
             &json!({"given_name": "Ada", "users": "x", "errors": [1], "AuthenticationResult": 7}),
         );
-        assert_eq!(
-            profile_from_id_token(Some(&odd)).given_name.as_deref(),
-            Some("Ada")
-        );
+        assert_eq!(profile_of(Some(&odd)).given_name.as_deref(), Some("Ada"));
+        // Header and signature are not read: only the payload matters.
+        let payload_only = format!(".{}", token.split('.').nth(1).unwrap());
+        assert_eq!(profile_of(Some(&payload_only)), profile_of(Some(&token)));
         for bad in [
             None,
             Some(""),
@@ -91,7 +99,7 @@ mod tests {
             Some("nodots"),
             Some("x.!!!.y"),
         ] {
-            assert_eq!(profile_from_id_token(bad), Profile::default(), "{bad:?}");
+            assert_eq!(profile_of(bad), Profile::default(), "{bad:?}");
         }
     }
 }

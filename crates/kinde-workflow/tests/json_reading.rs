@@ -6,7 +6,7 @@
 use std::fmt::Debug;
 
 use kinde_workflow::events::ExistingPasswordProvided;
-use kinde_workflow::json::{self, JsonError, LenientBool, LenientString};
+use kinde_workflow::json::{self, IsString, JsonError, JwtPayload, LenientBool, LenientString};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -28,6 +28,16 @@ struct User {
     admin: LenientBool,
     #[serde(default, alias = "total")]
     count: Option<u16>,
+}
+
+/// A token answer read without its tokens' text: presence, and a JWT's payload.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Tokens {
+    #[serde(default)]
+    access_token: IsString,
+    #[serde(default)]
+    id_token: JwtPayload,
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,6 +104,16 @@ macro_rules! cases {
         check::<Vec<f64>>($read, "[1, 2.5, -3]", Ok("[1.0, 2.5, -3.0]"));
         check::<std::collections::BTreeMap<String, i64>>($read, r#"{"b":-2,"a":1}"#, Ok(r#"{"a": 1, "b": -2}"#));
         check::<String>($read, r#""line\nbreak \u00e9 \"quoted\"""#, Ok(r#""line\nbreak é \"quoted\"""#));
+        check::<Tokens>($read, r#"{"access_token":"a.b.c","id_token":"h.p.s"}"#, Ok("Tokens { access_token: IsString(true), id_token: Some(..) }"));
+        check::<Tokens>($read, r#"{"access_token":7,"id_token":{"p":1}}"#, Ok("Tokens { access_token: IsString(false), id_token: None }"));
+        check::<Tokens>($read, r#"{"access_token":null,"id_token":["h.p.s"]}"#, Ok("Tokens { access_token: IsString(false), id_token: None }"));
+        check::<Tokens>($read, r#"{"access_token":"","id_token":"no dots"}"#, Ok("Tokens { access_token: IsString(true), id_token: None }"));
+        check::<Tokens>($read, "{}", Ok("Tokens { access_token: IsString(false), id_token: None }"));
+        for (token, payload) in [("h.p.s", Some("p")), ("h.p", Some("p")), ("h.", Some("")), (".p.s.x", Some("p")), ("h.p\u{e9}.s", Some("p\u{e9}")), ("", None), ("hps", None)] {
+            let text = format!("{{\"id_token\":{}}}", serde_json::to_string(token).unwrap());
+            let got = $read(&text).map(|tokens: Tokens| tokens.id_token.0).map_err(|e| e.to_string());
+            assert_eq!(got, Ok(payload.map(str::to_owned)), "payload of {token:?}");
+        }
         check::<ExistingPasswordProvided>(
             $read,
             r#"{"context":{"domains":{"kindeDomain":"https://x.kinde.com"},

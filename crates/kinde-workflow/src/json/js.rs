@@ -48,6 +48,12 @@ export function jsonField(object, name) {
 }
 export function jsonElement(array, index) { slot = array[index]; return kindOf(slot); }
 export function jsonSlot() { return slot; }
+export function jsonJwtPayload() {
+  const start = slot.indexOf('.') + 1;
+  if (start === 0) return undefined;
+  const end = slot.indexOf('.', start);
+  return end < 0 ? slot.slice(start) : slot.slice(start, end);
+}
 export function jsonLength(array) { return array.length; }
 export function jsonKeys(object) { return Object.keys(object); }
 export function jsonValues(object, keys) {
@@ -88,6 +94,10 @@ extern "C" {
     /// The slot's string.
     #[wasm_bindgen(js_name = jsonSlot)]
     fn slot_string() -> String;
+    /// The payload of the slot's string, a JWT: the text between its first and
+    /// second dots; `None` when it has no dot.
+    #[wasm_bindgen(js_name = jsonJwtPayload)]
+    fn slot_jwt_payload() -> Option<String>;
     #[wasm_bindgen(js_name = jsonLength)]
     fn length(array: &JsValue) -> u32;
     #[wasm_bindgen(js_name = jsonKeys)]
@@ -349,12 +359,21 @@ impl<'de> de::Deserializer<'de> for Slot {
         self.fetch().deserialize_unit_struct(name, visitor)
     }
 
+    /// [`IsString`](super::IsString) and [`JwtPayload`](super::JwtPayload) are answered
+    /// here, without fetching the string (or with the payload only).
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.fetch().deserialize_newtype_struct(name, visitor)
+        match name {
+            super::IS_STRING => visitor.visit_bool(self.0 == STRING),
+            super::JWT_PAYLOAD => match (self.0 == STRING).then(slot_jwt_payload).flatten() {
+                Some(payload) => visitor.visit_string(payload),
+                None => visitor.visit_none(),
+            },
+            _ => self.fetch().deserialize_newtype_struct(name, visitor),
+        }
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {

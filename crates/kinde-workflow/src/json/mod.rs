@@ -242,6 +242,138 @@ impl<'de> Deserialize<'de> for LenientBool {
     }
 }
 
+/// A field only checked for holding a string: `IsString(true)` when it does, `false`
+/// for anything else or nothing. On wasm32 the host answers the question, so the text
+/// (an access token a workflow only needs to see present) never crosses into the
+/// module.
+///
+/// ```
+/// use kinde_workflow::json::{from_str, IsString};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Answer {
+///     #[serde(default)]
+///     access_token: IsString,
+/// }
+///
+/// assert!(from_str::<Answer>(r#"{"access_token":"eyJ..."}"#).unwrap().access_token.0);
+/// assert!(!from_str::<Answer>(r#"{"access_token":7}"#).unwrap().access_token.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IsString(pub bool);
+
+/// The payload of a JSON Web Token in a string field: the text between its first and
+/// second dots (still Base64url), or `None` when the field holds no string or the
+/// string has no dot. On wasm32 the host cuts the payload out, so the token's header
+/// and signature never cross into the module.
+///
+/// ```
+/// use kinde_workflow::json::{from_str, JwtPayload};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Answer {
+///     #[serde(default)]
+///     id_token: JwtPayload,
+/// }
+///
+/// let answer: Answer = from_str(r#"{"id_token":"aGVhZA.cGF5bG9hZA.c2ln"}"#).unwrap();
+/// assert_eq!(answer.id_token.as_deref(), Some("cGF5bG9hZA"));
+/// let answer: Answer = from_str(r#"{"id_token":"no dots"}"#).unwrap();
+/// assert_eq!(answer.id_token.as_deref(), None);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct JwtPayload(pub Option<String>);
+
+impl JwtPayload {
+    /// The payload, when the field held a token.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl fmt::Debug for JwtPayload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A token's claims are personal data: show whether there is one, not what.
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+    }
+}
+
+/// The newtype names by which the host's reader (wasm32) knows [`IsString`] and
+/// [`JwtPayload`] and answers for them without fetching the string; any other reader
+/// (serde_json) hands the value itself to `visit_newtype_struct`.
+const IS_STRING: &str = "$kinde_workflow::json::IsString";
+const JWT_PAYLOAD: &str = "$kinde_workflow::json::JwtPayload";
+
+/// The payload of `token`: the text between its first and second dots.
+fn jwt_payload(token: &str) -> Option<&str> {
+    token.split('.').nth(1)
+}
+
+impl<'de> Deserialize<'de> for IsString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(IS_STRING, IsStringVisitor)
+    }
+}
+
+struct IsStringVisitor;
+
+impl<'de> Visitor<'de> for IsStringVisitor {
+    type Value = IsString;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    /// The host's answer.
+    fn visit_bool<E: de::Error>(self, is_string: bool) -> Result<IsString, E> {
+        Ok(IsString(is_string))
+    }
+
+    /// Any other reader: the value itself.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, value: D) -> Result<IsString, D::Error> {
+        let scalar = value.deserialize_any(ScalarVisitor)?;
+        Ok(IsString(matches!(scalar, Scalar::String(_))))
+    }
+}
+
+impl<'de> Deserialize<'de> for JwtPayload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(JWT_PAYLOAD, JwtPayloadVisitor)
+    }
+}
+
+struct JwtPayloadVisitor;
+
+impl<'de> Visitor<'de> for JwtPayloadVisitor {
+    type Value = JwtPayload;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    /// The host's answer: the payload it cut out.
+    fn visit_string<E: de::Error>(self, payload: String) -> Result<JwtPayload, E> {
+        Ok(JwtPayload(Some(payload)))
+    }
+
+    fn visit_str<E: de::Error>(self, payload: &str) -> Result<JwtPayload, E> {
+        Ok(JwtPayload(Some(payload.to_owned())))
+    }
+
+    /// The host's answer: no string, or no dot in it.
+    fn visit_none<E: de::Error>(self) -> Result<JwtPayload, E> {
+        Ok(JwtPayload(None))
+    }
+
+    /// Any other reader: the value itself.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, value: D) -> Result<JwtPayload, D::Error> {
+        Ok(JwtPayload(match value.deserialize_any(ScalarVisitor)? {
+            Scalar::String(token) => jwt_payload(&token).map(str::to_owned),
+            _ => None,
+        }))
+    }
+}
+
 /// What a lenient field held: one visitor serves every lenient type, so a module
 /// holds its code once.
 enum Scalar {
