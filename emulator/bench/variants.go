@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 
 	"kindewasm/emulator"
 )
@@ -21,7 +20,7 @@ import (
 var shortCircuitLine = regexp.MustCompile(`(?m)^  if \(valueAt\(event, \[[^\n]*\]\) === true\) return [^\n]*;\n`)
 
 // instantiationLine creates the Rust module (once per VM, so once per run).
-const instantiationLine = "  if (rust === undefined) rust = createRustModule(() => reportTrap());\n"
+var instantiationLine = regexp.MustCompile(`(?m)^  if \(rust === undefined\) rust = createRustModule\([^\n]*\);\n`)
 
 // variant is one edit of the generated Workflow.ts.
 type variant struct {
@@ -43,10 +42,10 @@ var floorParts = []variant{
 			if err != nil {
 				return "", err
 			}
-			if strings.Count(shim, instantiationLine) != 1 {
-				return "", fmt.Errorf("the generated Workflow.ts has not exactly one %q", strings.TrimSpace(instantiationLine))
+			if n := len(instantiationLine.FindAllStringIndex(shim, -1)); n != 1 {
+				return "", fmt.Errorf("the generated Workflow.ts has %d createRustModule lines, want 1", n)
 			}
-			return strings.Replace(shim, instantiationLine, instantiationLine+`  return {"outcome":"`+outcomeEarlyReturn+`"};`+"\n", 1), nil
+			return instantiationLine.ReplaceAllString(shim, "${0}"+`  return {"outcome":"`+outcomeEarlyReturn+`"};`+"\n"), nil
 		},
 	},
 }

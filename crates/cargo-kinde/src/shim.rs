@@ -315,6 +315,9 @@ function valueAt(value: unknown, path: string[]): unknown {
 
 "#;
 
+/// The message of a trap that is not a panic (`unreachable` reached).
+const TRAPPED: &str = "the Rust module trapped (unreachable code)";
+
 /// The header line holding the inputs hash, which `check` compares.
 pub const INPUTS_MARKER: &str = "// cargo-kinde inputs sha256:";
 /// The header line listing the bindings the compiled code uses.
@@ -326,7 +329,7 @@ pub fn entry_js(lib_name: &str) -> String {
         "import * as wasm from \"./{lib_name}_bg.wasm.js\";\n\
          import {{ __wbg_set_wasm }} from \"./{lib_name}_bg.js\";\n\
          __wbg_set_wasm(wasm);\n\
-         export {{ kindeRun }} from \"./{lib_name}_bg.js\";\n"
+         export {{ kindeRun, kindeResume, kindePoll }} from \"./{lib_name}_bg.js\";\n"
     )
 }
 
@@ -339,9 +342,8 @@ pub fn render(generated: &Generated) -> Result<Vec<(&'static str, String)>> {
          /* eslint-disable */\n\
          {TEXT_CODING}\n\
          // wasm-bindgen glue and the wasm2js translation of the crate, wrapped in a factory so\n\
-         // nothing runs until the first call. Each call of the factory is a fresh instance;\n\
-         // `__kindeOnTrap` is called when the module traps (a panic, `unreachable`).\n\
-         export function createRustModule(__kindeOnTrap) {{\n\
+         // nothing runs until the first call. Each call of the factory is a fresh instance.\n\
+         export function createRustModule() {{\n\
          var TextEncoder = HostTextEncoder, TextDecoder = HostTextDecoder;\n\
          {body}return __kindeRust;\n}}\n{}",
         module_source_map(generated.crate_name),
@@ -425,16 +427,17 @@ pub fn patch_memory_views(glue: &str) -> Result<String> {
     Ok(out)
 }
 
-/// wasm2js turns `unreachable` into a throw, which is lost when it happens inside a
-/// promise callback; make every trap tell the shim first (through the factory's
-/// `__kindeOnTrap` parameter), so the workflow rejects instead of hanging until
-/// Kinde's time limit. Applied to wasm2js's output.
+/// wasm2js turns `unreachable` into `throw new Error('abort')`; make the message say
+/// what happened. (A panic's own message reaches the shim first, through the panic
+/// hook's `kindePanic`.) Every call into the module comes from the shim's `try`
+/// (see the SDK's executor), so the throw always rejects the run. Applied to
+/// wasm2js's output.
 pub fn patch_trap(module: &str) -> Result<String> {
     const TRAP: &str = "function wasm2js_trap() { throw new Error('abort'); }";
     if module.contains(TRAP) {
         Ok(module.replace(
             TRAP,
-            "function wasm2js_trap() { __kindeOnTrap(); throw new Error('abort'); }",
+            &format!("function wasm2js_trap() {{ throw new Error('{TRAPPED}'); }}"),
         ))
     } else if module.contains("wasm2js_trap") {
         bail!("wasm2js's trap function has an unexpected shape: is binaryen a different version?")
@@ -614,16 +617,28 @@ export interface RustBindings {
   kindeM2mToken?(request: string): unknown;
   /** Called by the panic hook, just before the module traps. */
   kindePanic(message: string): void;
+  /** The run waits on `promise`: call `kindeResume(slot, …)` when it settles. */
+  kindeAwait(slot: number, promise: Promise<unknown>): void;
+  /** The run was woken from outside a call into the module: call `kindePoll(task)` soon. */
+  kindeWake(task: number): void;
 }
 
-/** One instance of the translated Rust module. */
+/**
+ * One instance of the translated Rust module. Each of its functions answers with the
+ * run's result once it has ended, `undefined` while it waits on a Promise, and throws
+ * the message of a run that failed.
+ */
 export interface RustModule {
-  /** Runs the workflow on the event; resolves with its result. */
-  kindeRun(event: unknown, bindings: RustBindings): Promise<unknown>;
+  /** Starts the workflow on the event and runs it as far as it goes at once. */
+  kindeRun(event: unknown, bindings: RustBindings): unknown;
+  /** The Promise handed over as `kindeAwait(slot, …)` settled: fulfilled (`ok`) or rejected with `value`. */
+  kindeResume(slot: number, ok: boolean, value: unknown): unknown;
+  /** Polls the run that asked for it with `kindeWake(task)`. */
+  kindePoll(task: number): unknown;
 }
 
-/** Instantiates the module (fresh memory and state); `onTrap` runs when it traps. */
-export declare function createRustModule(onTrap: () => void): RustModule;
+/** Instantiates the module (fresh memory and state). */
+export declare function createRustModule(): RustModule;
 "#;
 
 fn workflow_ts(header: &str, generated: &Generated) -> String {
@@ -783,29 +798,56 @@ function logError(message: string): void {
   if (typeof console !== "undefined") console.error(message);
 }
 
-/** Rejects the run in progress; set by each run. */
-let reportTrap: () => void = () => undefined;
-
 export default async function Workflow(event: unknown): Promise<unknown> {
 "#;
 
-const RUN_PRELUDE: &str = r#"  if (rust === undefined) rust = createRustModule(() => reportTrap());
+const RUN_PRELUDE: &str = r#"  if (rust === undefined) rust = createRustModule();
   const module = rust;
   let panicMessage: string | undefined;
-  const trapped = new Promise<never>((_, reject) => {
-    reportTrap = () => reject(new Error(panicMessage ?? "the Rust module trapped (unreachable code)"));
-  });
-  trapped.catch(() => undefined); // observed through the race below
+  // Set when the run first waits on a Promise; unset once it has ended.
+  let finish: ((result: unknown) => void) | undefined;
+  let fail: (error: unknown) => void = () => undefined;
+  /** Calls into a waiting run; settles the run when the call says it has ended. */
+  const step = (call: () => unknown): void => {
+    if (finish === undefined) return;
+    let result: unknown;
+    try {
+      result = call();
+    } catch (error) {
+      finish = undefined;
+      fail(error);
+      return;
+    }
+    if (result !== undefined) {
+      const end = finish;
+      finish = undefined;
+      end(result);
+    }
+  };
   const bindings: RustBindings = {
     kindePanic: (message) => {
       panicMessage = message;
       logError(message);
     },
+    kindeAwait: (slot, promise) => {
+      promise.then(
+        (value) => step(() => module.kindeResume(slot, true, value)),
+        (error) => step(() => module.kindeResume(slot, false, error))
+      );
+    },
+    kindeWake: (task) => {
+      Promise.resolve().then(() => step(() => module.kindePoll(task)));
+    },
 "#;
 
 const RUN_EPILOGUE: &str = r#"  };
   try {
-    return await Promise.race([module.kindeRun(event, bindings), trapped]);
+    const result = module.kindeRun(event, bindings);
+    if (result !== undefined) return result;
+    return await new Promise<unknown>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
   } catch (error) {
     if (typeof error === "string") throw new Error(error);
     // A panic or trap leaves the instance unusable: the next call builds a new one.
@@ -833,7 +875,9 @@ mod tests {
     fn traps_notify_the_shim() {
         let module = "  function wasm2js_trap() { throw new Error('abort'); }\n  x();\n";
         let patched = patch_trap(module).unwrap();
-        assert!(patched.contains("{ __kindeOnTrap(); throw new Error('abort'); }"));
+        assert!(
+            patched.contains("{ throw new Error('the Rust module trapped (unreachable code)'); }")
+        );
         assert!(patch_trap("function wasm2js_trap() {\n}").is_err());
         assert_eq!(patch_trap("var a;").unwrap(), "var a;");
     }

@@ -162,19 +162,17 @@ fn expand(args: Args, function: ItemFn) -> syn::Result<TokenStream2> {
         #[::kinde_workflow::__private::wasm_bindgen::prelude::wasm_bindgen(
             js_name = "kindeRun",
             wasm_bindgen = ::kinde_workflow::__private::wasm_bindgen,
-            wasm_bindgen_futures = ::kinde_workflow::__private::wasm_bindgen_futures,
         )]
-        pub async fn __kinde_run(
+        pub fn __kinde_run(
             event: ::kinde_workflow::__private::wasm_bindgen::JsValue,
             bindings: ::kinde_workflow::js::Bindings,
         ) -> ::std::result::Result<
             ::kinde_workflow::__private::wasm_bindgen::JsValue,
-            ::std::string::String,
+            ::kinde_workflow::__private::wasm_bindgen::JsValue,
         > {
-            ::kinde_workflow::js::run::<#event_type, _, _, _>(&event, bindings, |event, host| async move {
+            ::kinde_workflow::js::start_run::<#event_type, _, _, _>(event, bindings, |event, host| async move {
                 #fn_name(event, &host).await
             })
-            .await
         }
     })
 }

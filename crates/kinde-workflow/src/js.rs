@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::events::Event;
+use crate::executor::Awaiting;
 use crate::host::{
     ApiRequest, ApiResponse, Claims, EnvVar, FetchRequest, FetchResponse, Host, LogLevel,
     MfaEnforcementPolicy,
@@ -168,29 +168,43 @@ fn binding_error(binding: Binding, message: impl Into<String>) -> Error {
     }
 }
 
-/// Waits for a binding's answer, which may be a value or a Promise of one.
-async fn settle(
-    answer: std::result::Result<JsValue, JsValue>,
-    binding: Binding,
-) -> Result<JsValue> {
-    let value = answer.map_err(|e| binding_error(binding, describe(&e)))?;
-    match value.dyn_into::<Promise>() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .map_err(|e| binding_error(binding, describe(&e))),
-        Err(value) => Ok(value),
+impl JsHost {
+    /// Waits for a binding's answer, which may be a value or a Promise of one.
+    async fn settle(
+        &self,
+        answer: std::result::Result<JsValue, JsValue>,
+        binding: Binding,
+    ) -> Result<JsValue> {
+        let value = answer.map_err(|e| binding_error(binding, describe(&e)))?;
+        match value.dyn_into::<Promise>() {
+            Ok(promise) => Awaiting::new(&self.bindings, promise)
+                .await
+                .map_err(|e| binding_error(binding, describe(&e))),
+            Err(value) => Ok(value),
+        }
     }
-}
 
-/// Waits for a binding's answer and reads it as the JSON string the shim returns.
-async fn settle_string(
-    answer: std::result::Result<JsValue, JsValue>,
-    binding: Binding,
-) -> Result<String> {
-    settle(answer, binding)
-        .await?
-        .as_string()
-        .ok_or_else(|| binding_error(binding, "adapter did not return a string"))
+    /// Waits for a binding's answer and reads it as the JSON string the shim returns.
+    async fn settle_string(
+        &self,
+        answer: std::result::Result<JsValue, JsValue>,
+        binding: Binding,
+    ) -> Result<String> {
+        self.settle(answer, binding)
+            .await?
+            .as_string()
+            .ok_or_else(|| binding_error(binding, "adapter did not return a string"))
+    }
+
+    /// Waits for a `kinde*TokenClaims` answer and decodes it.
+    async fn claims(
+        &self,
+        answer: std::result::Result<JsValue, JsValue>,
+        binding: Binding,
+    ) -> Result<Claims> {
+        let text = self.settle_string(answer, binding).await?;
+        wire::decode_claims(&text).map_err(|e| binding_error(binding, e))
+    }
 }
 
 /// The message of a thrown JS value.
@@ -206,7 +220,7 @@ fn describe(error: &JsValue) -> String {
 impl Host for JsHost {
     async fn fetch(&self, request: FetchRequest) -> Result<FetchResponse> {
         let answer = self.bindings.kinde_fetch(&wire::encode_fetch(&request));
-        let answer = settle(answer, Binding::Fetch).await?;
+        let answer = self.settle(answer, Binding::Fetch).await?;
         wire::decode_fetch(&answer).map_err(|e| binding_error(Binding::Fetch, e))
     }
 
@@ -214,12 +228,14 @@ impl Host for JsHost {
         let answer = self
             .bindings
             .kinde_secure_fetch(&wire::encode_fetch(&request));
-        let answer = settle(answer, Binding::SecureFetch).await?;
+        let answer = self.settle(answer, Binding::SecureFetch).await?;
         wire::decode_fetch(&answer).map_err(|e| binding_error(Binding::SecureFetch, e))
     }
 
     async fn env(&self, name: &str) -> Result<Option<EnvVar>> {
-        let text = settle_string(self.bindings.kinde_env(name), Binding::Env).await?;
+        let text = self
+            .settle_string(self.bindings.kinde_env(name), Binding::Env)
+            .await?;
         wire::decode_env(&text).map_err(|e| binding_error(Binding::Env, e))
     }
 
@@ -229,7 +245,7 @@ impl Host for JsHost {
             &request.endpoint,
             &request.params_value(),
         );
-        let value = settle(answer, Binding::Fetch).await?;
+        let value = self.settle(answer, Binding::Fetch).await?;
         Ok(ApiResponse::held(json::HostValue::new(
             JsValue::UNDEFINED,
             value,
@@ -238,11 +254,11 @@ impl Host for JsHost {
 
     async fn invalidate_form_field(&self, field: &str, message: &str) -> Result<()> {
         let answer = self.bindings.kinde_invalidate_form_field(field, message);
-        settle(answer, Binding::Widget).await.map(drop)
+        self.settle(answer, Binding::Widget).await.map(drop)
     }
 
     async fn deny_access(&self, reason: &str) -> Result<()> {
-        settle(self.bindings.kinde_deny_access(reason), Binding::Auth)
+        self.settle(self.bindings.kinde_deny_access(reason), Binding::Auth)
             .await
             .map(drop)
     }
@@ -255,7 +271,7 @@ impl Host for JsHost {
         let answer = self
             .bindings
             .kinde_set_id_token_claim(name, &json::to_string(value)?);
-        settle(answer, Binding::IdToken).await.map(drop)
+        self.settle(answer, Binding::IdToken).await.map(drop)
     }
 
     async fn set_access_token_claim<T: Serialize + ?Sized>(
@@ -266,7 +282,7 @@ impl Host for JsHost {
         let answer = self
             .bindings
             .kinde_set_access_token_claim(name, &json::to_string(value)?);
-        settle(answer, Binding::AccessToken).await.map(drop)
+        self.settle(answer, Binding::AccessToken).await.map(drop)
     }
 
     async fn set_m2m_token_claim<T: Serialize + ?Sized>(
@@ -277,15 +293,16 @@ impl Host for JsHost {
         let answer = self
             .bindings
             .kinde_set_m2m_token_claim(name, &json::to_string(value)?);
-        settle(answer, Binding::M2mToken).await.map(drop)
+        self.settle(answer, Binding::M2mToken).await.map(drop)
     }
 
     async fn id_token_claims(&self) -> Result<Claims> {
-        claims(self.bindings.kinde_id_token_claims(), Binding::IdToken).await
+        self.claims(self.bindings.kinde_id_token_claims(), Binding::IdToken)
+            .await
     }
 
     async fn access_token_claims(&self) -> Result<Claims> {
-        claims(
+        self.claims(
             self.bindings.kinde_access_token_claims(),
             Binding::AccessToken,
         )
@@ -293,30 +310,32 @@ impl Host for JsHost {
     }
 
     async fn m2m_token_claims(&self) -> Result<Claims> {
-        claims(self.bindings.kinde_m2m_token_claims(), Binding::M2mToken).await
+        self.claims(self.bindings.kinde_m2m_token_claims(), Binding::M2mToken)
+            .await
     }
 
     async fn set_mfa_enforcement_policy(&self, policy: MfaEnforcementPolicy) -> Result<()> {
         let answer = self
             .bindings
             .kinde_set_mfa_enforcement_policy(policy.as_str());
-        settle(answer, Binding::Mfa).await.map(drop)
+        self.settle(answer, Binding::Mfa).await.map(drop)
     }
 
     async fn deny_plan_selection(&self, message: &str, details: Option<Value>) -> Result<()> {
         let details = json::to_string(&details)?;
         let answer = self.bindings.kinde_deny_plan_selection(message, &details);
-        settle(answer, Binding::Plan).await.map(drop)
+        self.settle(answer, Binding::Plan).await.map(drop)
     }
 
     async fn deny_plan_cancellation(&self, message: &str) -> Result<()> {
         let answer = self.bindings.kinde_deny_plan_cancellation(message);
-        settle(answer, Binding::Plan).await.map(drop)
+        self.settle(answer, Binding::Plan).await.map(drop)
     }
 
     async fn localization(&self, key: &str) -> Result<Option<String>> {
-        let text =
-            settle_string(self.bindings.kinde_localization(key), Binding::Localization).await?;
+        let text = self
+            .settle_string(self.bindings.kinde_localization(key), Binding::Localization)
+            .await?;
         wire::decode_localization(&text).map_err(|e| binding_error(Binding::Localization, e))
     }
 
@@ -324,7 +343,7 @@ impl Host for JsHost {
         let answer = self
             .bindings
             .kinde_m2m_token(&wire::encode_m2m_token(&request));
-        let token = settle_string(answer, Binding::Cache).await?;
+        let token = self.settle_string(answer, Binding::Cache).await?;
         if token.is_empty() {
             return Err(binding_error(Binding::Cache, "no M2M token was returned"));
         }
@@ -332,18 +351,12 @@ impl Host for JsHost {
     }
 }
 
-/// Waits for a `kinde*TokenClaims` answer and decodes it.
-async fn claims(answer: std::result::Result<JsValue, JsValue>, binding: Binding) -> Result<Claims> {
-    let text = settle_string(answer, binding).await?;
-    wire::decode_claims(&text).map_err(|e| binding_error(binding, e))
-}
-
 /// Runs a workflow function: reads the event (the object Kinde passed, read field by
 /// field with [`json::from_js`]), runs it, and hands the outcome to the shim (`Ok` holds
 /// the value `Workflow` resolves with, built in the host by [`json::to_js`], `Err` the
 /// rejection message).
 ///
-/// Called by the code `#[workflow]` generates; not meant to be called directly.
+/// [`start_run`] runs it in the crate's executor; tests can await it under any other.
 #[doc(hidden)]
 pub async fn run<E, F, Fut, T>(
     event: &JsValue,
@@ -362,4 +375,26 @@ where
         .await
         .map_err(|e: Error| e.to_string())?;
     json::to_js(&value).map_err(|err| format!("the workflow's result {}", err.message()))
+}
+
+/// `kindeRun`: starts [`run`] in the executor the shim drives (see [`crate::executor`]):
+/// `Ok(result)` when it ended in its first poll, `Ok(undefined)` while it waits on a
+/// Promise, `Err(message)` when it failed.
+///
+/// Called by the code `#[workflow]` generates; not meant to be called directly.
+#[doc(hidden)]
+pub fn start_run<E, F, Fut, T>(
+    event: JsValue,
+    bindings: Bindings,
+    workflow: F,
+) -> std::result::Result<JsValue, JsValue>
+where
+    E: Event + 'static,
+    F: FnOnce(E, JsHost) -> Fut + 'static,
+    Fut: Future<Output = Result<T>> + 'static,
+    T: Serialize + 'static,
+{
+    crate::executor::start(bindings.clone(), async move {
+        run(&event, bindings, workflow).await
+    })
 }

@@ -27,12 +27,16 @@ pub mod events;
 mod host;
 pub mod json;
 mod m2m;
+#[cfg(target_arch = "wasm32")]
+mod memcmp;
 mod secret;
 mod settings;
 mod short_circuit;
 pub mod testing;
 pub mod wire;
 
+#[cfg(target_arch = "wasm32")]
+pub mod executor;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 
@@ -74,6 +78,4 @@ pub use short_circuit::ShortCircuit;
 pub mod __private {
     #[cfg(target_arch = "wasm32")]
     pub use wasm_bindgen;
-    #[cfg(target_arch = "wasm32")]
-    pub use wasm_bindgen_futures;
 }

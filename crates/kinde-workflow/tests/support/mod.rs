@@ -3,12 +3,18 @@
 //! Each fake binding records its call (`name`, the arguments as JS saw them and their
 //! `typeof`, and whether `this` was the bindings object) and answers as the test's spec says: with a value,
 //! a Promise of it, by throwing, or by rejecting.
+//!
+//! `kindeAwait` and `kindeWake` do what the generated shim does: they call the
+//! executor's `kindeResume`/`kindePoll` when the Promise settles, and `ended` is a
+//! Promise of the run's end (`[true, result]` or `[false, error]`). Their calls are kept
+//! apart from the bindings' (`awaited`, `woken`).
 
 #![allow(dead_code)] // each test crate uses part of this
 
 use std::panic::PanicHookInfo;
 use std::sync::OnceLock;
 
+use kinde_workflow::executor;
 use kinde_workflow::js::{Bindings, JsHost};
 use kinde_workflow::{Binding, Error};
 use serde_json::{json, Value};
@@ -24,9 +30,29 @@ const METHODS = [
   "kindeLocalization", "kindeM2mToken",
 ];
 
-export function makeBindings(spec) {
+export function makeBindings(spec, resume, poll) {
   const answers = JSON.parse(spec);
-  const bindings = { calls: [] };
+  const bindings = { calls: [], awaited: [], woken: [] };
+  let end;
+  bindings.ended = new Promise((resolve) => { end = resolve; });
+  // `resume` and `poll` answer `[true, answer]`, or `[false, error]` when the call threw.
+  const step = (call) => {
+    let answer;
+    try {
+      answer = call();
+    } catch (error) {
+      answer = [false, String(error)];
+    }
+    if (!answer[0] || answer[1] !== undefined) end(answer);
+  };
+  bindings.kindeAwait = (slot, promise) => {
+    bindings.awaited.push(slot);
+    promise.then((value) => step(() => resume(slot, true, value)), (error) => step(() => resume(slot, false, error)));
+  };
+  bindings.kindeWake = (task) => {
+    bindings.woken.push(task);
+    Promise.resolve().then(() => step(() => poll(task)));
+  };
   for (const name of METHODS) {
     bindings[name] = function (...args) {
       bindings.calls.push({ name, args, types: args.map((arg) => typeof arg), self: this === bindings });
@@ -53,6 +79,18 @@ export function recordedCalls(bindings) {
   return JSON.stringify(bindings.calls);
 }
 
+export function awaitedSlots(bindings) {
+  return JSON.stringify(bindings.awaited);
+}
+
+export function wokenTasks(bindings) {
+  return JSON.stringify(bindings.woken);
+}
+
+export function ended(bindings) {
+  return bindings.ended;
+}
+
 export function catchThrown(f) {
   try {
     f();
@@ -64,10 +102,19 @@ export function catchThrown(f) {
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = makeBindings)]
-    fn make_bindings(spec: &str) -> Bindings;
+    fn make_bindings(spec: &str, resume: &JsValue, poll: &JsValue) -> Bindings;
 
     #[wasm_bindgen(js_name = recordedCalls)]
     fn recorded_calls(bindings: &Bindings) -> String;
+
+    #[wasm_bindgen(js_name = awaitedSlots)]
+    fn awaited_slots(bindings: &Bindings) -> String;
+
+    #[wasm_bindgen(js_name = wokenTasks)]
+    fn woken_tasks(bindings: &Bindings) -> String;
+
+    #[wasm_bindgen(js_name = ended)]
+    fn ended(bindings: &Bindings) -> js_sys::Promise;
 
     #[wasm_bindgen(js_name = catchThrown)]
     pub fn catch_thrown(f: &mut dyn FnMut()) -> Option<String>;
@@ -88,6 +135,25 @@ pub fn restore_runner_hook() {
     std::panic::set_hook(Box::new(move |info| runner(info)));
 }
 
+/// An executor entry point's answer as `[true, answer]`, or `[false, message]`.
+fn answered(answer: Result<JsValue, JsValue>) -> JsValue {
+    match answer {
+        Ok(value) => js_sys::Array::of2(&JsValue::TRUE, &value).into(),
+        Err(error) => js_sys::Array::of2(&JsValue::FALSE, &error).into(),
+    }
+}
+
+thread_local! {
+    /// `executor::resume` and `executor::poll` as JS functions, made once.
+    static ENTRY_POINTS: (JsValue, JsValue) = (
+        Closure::<dyn Fn(u32, bool, JsValue) -> JsValue>::new(|slot, ok, value| {
+            answered(executor::resume(slot, ok, value))
+        })
+        .into_js_value(),
+        Closure::<dyn Fn(u32) -> JsValue>::new(|task| answered(executor::poll(task))).into_js_value(),
+    );
+}
+
 /// A bindings object built in JS, answering as `spec` says.
 pub struct Fake {
     pub bindings: Bindings,
@@ -95,8 +161,32 @@ pub struct Fake {
 
 impl Fake {
     pub fn new(spec: Value) -> Self {
-        Self {
-            bindings: make_bindings(&spec.to_string()),
+        let bindings =
+            ENTRY_POINTS.with(|(resume, poll)| make_bindings(&spec.to_string(), resume, poll));
+        Self { bindings }
+    }
+
+    /// The slots `kindeAwait` was called with, in order.
+    pub fn awaited(&self) -> Vec<u32> {
+        serde_json::from_str(&awaited_slots(&self.bindings)).unwrap()
+    }
+
+    /// The tasks `kindeWake` was called with, in order.
+    pub fn woken(&self) -> Vec<u32> {
+        serde_json::from_str(&woken_tasks(&self.bindings)).unwrap()
+    }
+
+    /// Waits for the end of the run started with these bindings, as the shim sees
+    /// it: `Ok(result)`, or `Err(error)` when an entry point threw.
+    pub async fn ended(&self) -> Result<JsValue, JsValue> {
+        let answer = wasm_bindgen_futures::JsFuture::from(ended(&self.bindings))
+            .await
+            .unwrap();
+        let answer = js_sys::Array::from(&answer);
+        if answer.get(0).is_truthy() {
+            Ok(answer.get(1))
+        } else {
+            Err(answer.get(1))
         }
     }
 
