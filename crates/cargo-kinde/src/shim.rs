@@ -523,6 +523,9 @@ class Utf8Encoder {
   }
 }
 
+/** A character of a Latin-1 string that is not ASCII (made once: a literal is a new object each time). */
+const NON_ASCII = /[\x80-\xff]/;
+
 class Utf8Decoder {
   constructor(label = "utf-8", options = {}) {
     this.fatal = Boolean(options.fatal);
@@ -534,12 +537,16 @@ class Utf8Decoder {
     if (bytes === undefined) return "";
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer || bytes);
     // The host's native functions do the work: bytes to a Latin-1 string, then UTF-8
-    // by way of `escape`/`decodeURIComponent`, which reject what is not UTF-8.
+    // by way of `escape`/`decodeURIComponent`, which reject what is not UTF-8. Most
+    // strings are short: they take one native call, without a view of their own.
     let latin1 = "";
-    for (let i = 0; i < view.length; i += 8192) {
-      latin1 += String.fromCharCode.apply(null, view.subarray(i, i + 8192));
+    if (view.length <= 8192) latin1 = String.fromCharCode.apply(null, view);
+    else {
+      for (let i = 0; i < view.length; i += 8192) {
+        latin1 += String.fromCharCode.apply(null, view.subarray(i, i + 8192));
+      }
     }
-    if (!/[\x80-\xff]/.test(latin1)) return latin1;
+    if (!NON_ASCII.test(latin1)) return latin1;
     try {
       return decodeURIComponent(escape(latin1));
     } catch (_) {
@@ -872,7 +879,7 @@ mod tests {
     }
 
     #[test]
-    fn traps_notify_the_shim() {
+    fn traps_say_the_module_trapped() {
         let module = "  function wasm2js_trap() { throw new Error('abort'); }\n  x();\n";
         let patched = patch_trap(module).unwrap();
         assert!(
@@ -1025,6 +1032,48 @@ console.log(JSON.stringify([
         assert!(ts.contains("function valueAt(value: unknown, path: string[]): unknown {"));
         assert!(ShortCircuit::from_json(r#"{"when":[],"resolve":1}"#).is_err());
         assert!(ShortCircuit::from_json(r#"{"when":["a"]}"#).is_err());
+    }
+
+    /// The fallbacks goja gets, against node's own TextEncoder/TextDecoder: short and
+    /// long (chunked) text, every UTF-8 length, and bytes that are not UTF-8.
+    #[test]
+    fn text_coding_fallbacks_answer_as_the_platform_does() {
+        let harness = r#"
+const bytes = [
+  [], [104, 105], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80],
+  [0xff], [0xc3], [0x61, 0xc3, 0x62], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80],
+  [0xe0, 0x80, 0xaf], [0xc0, 0x80], [0x80, 0x61],
+];
+const long = new TextEncoder().encode("aé€😀-0123456789".repeat(1000));
+bytes.push(Array.from(long));
+const broken = Array.from(long);
+broken[9000] = 0xff;
+bytes.push(broken);
+const ours = new Utf8Decoder(), fatal = new Utf8Decoder("utf-8", { fatal: true });
+const node = new TextDecoder(), nodeFatal = new TextDecoder("utf-8", { fatal: true });
+const outcome = (decoder, view) => {
+  try {
+    return decoder.decode(view);
+  } catch (e) {
+    return e instanceof TypeError ? "TypeError" : String(e);
+  }
+};
+const decoded = bytes.map((b) => {
+  const view = new Uint8Array(b);
+  return [ours.decode(view) === node.decode(view), outcome(fatal, view) === outcome(nodeFatal, view)];
+});
+const texts = ["", "plain", "é€😀", "\ud800 lone", "x\udc00", "😀".repeat(5000)];
+const encoded = texts.map((t) => new Utf8Encoder().encode(t).join() === new TextEncoder().encode(t).join());
+console.log(JSON.stringify([decoded, encoded]));
+"#;
+        let printed = crate::run_node(&format!("{TEXT_CODING}\n{harness}"), &[]);
+        let (decoded, encoded): (Vec<[bool; 2]>, Vec<bool>) =
+            serde_json::from_str(&printed).unwrap();
+        assert_eq!(decoded.len(), 15);
+        for (case, same) in decoded.iter().enumerate() {
+            assert_eq!(same, &[true, true], "decoding case {case}");
+        }
+        assert!(encoded.iter().all(|same| *same), "{encoded:?}");
     }
 
     #[test]

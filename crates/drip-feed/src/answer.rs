@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use kinde_workflow::json::{self, IsString, JwtPayload, LenientBool, LenientString};
+use kinde_workflow::json::{self, IsString, JwtClaims, LenientBool, LenientString};
 use kinde_workflow::{Error, FetchResponse, Result};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -41,9 +41,9 @@ pub(crate) struct Fields {
     /// OAuth token answers (Auth0, Azure AD B2C): whether there is an access token
     /// (its text is never read).
     pub access_token: IsString,
-    /// OAuth token answers: the ID token's payload, where the legacy profile's names
-    /// are.
-    pub id_token: JwtPayload,
+    /// OAuth token answers: the ID token's claims, where the legacy profile's names
+    /// are (decoded by the host on wasm32: the token never crosses).
+    pub id_token: JwtClaims<Box<Claims>>,
     /// OAuth error code.
     pub error: LenientString,
     /// OAuth error text (Azure AD B2C opens it with its `AADB2C…` code).
@@ -56,8 +56,8 @@ pub(crate) struct Fields {
     pub family_name: LenientString,
     /// Cognito (`AuthenticationResult`): the tokens of a successful sign-in.
     pub authentication_result: Option<Box<AuthenticationResult>>,
-    /// Cognito (`IdToken`): the payload of the ID token in `AuthenticationResult`.
-    pub cognito_id_token: JwtPayload,
+    /// Cognito (`IdToken`): the claims of the ID token in `AuthenticationResult`.
+    pub cognito_id_token: JwtClaims<Box<Claims>>,
     /// Cognito (`ChallengeName`): a further step the sign-in needs.
     pub challenge_name: LenientString,
     /// Cognito (`__type`): the error's type.
@@ -477,7 +477,7 @@ mod tests {
         assert_eq!(fields.error.as_deref(), None);
         assert_eq!(fields.error_description.as_deref(), Some("AADB2C90118: x"));
         let result = fields.authentication_result.expect("an object");
-        assert_eq!(result.0.cognito_id_token.as_deref(), None);
+        assert!(result.0.cognito_id_token.0.is_none());
         for body in ["", "<html>", "[1]", r#""text""#, "null"] {
             let fields = Fields::read(body);
             assert!(fields.error.as_deref().is_none() && fields.authentication_result.is_none());

@@ -4,46 +4,30 @@
 //! so its signature is not checked: only `given_name` and `family_name` are read, to
 //! fill the new Kinde profile. A token that cannot be read just yields no names.
 
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use base64::Engine;
-use kinde_workflow::json::{self, LenientString};
+use kinde_workflow::json::{JwtClaims, LenientString};
 
 use crate::answer::Claims;
 use crate::verdict::Profile;
 
-/// Base64url as JWTs use it (unpadded, but padding is tolerated).
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
-/// The names in a JWT's payload (Base64url, as [`JwtPayload`](kinde_workflow::json::JwtPayload)
-/// reads it); empty when the payload or a claim is unreadable.
-pub(crate) fn profile_from_id_token(payload: Option<&str>) -> Profile {
-    let claims = payload
-        .and_then(|payload| {
-            let bytes = BASE64URL.decode(payload).ok()?;
-            // Read by the reader every answer goes through (the module holds one JSON
-            // reader); a payload that is not UTF-8 is no JSON either.
-            let text = std::str::from_utf8(&bytes).ok()?;
-            json::from_str::<Claims>(text).ok()
-        })
-        .map(|claims| claims.0)
-        .unwrap_or_default();
-    let name = |claim: LenientString| -> Option<String> {
-        let value = claim.0?;
-        let trimmed = value.trim();
+/// The names in an ID token's claims (as [`JwtClaims`] read them); empty when the
+/// token or a claim is unreadable.
+pub(crate) fn profile_from_id_token(claims: &JwtClaims<Box<Claims>>) -> Profile {
+    let name = |claim: &LenientString| -> Option<String> {
+        let trimmed = claim.0.as_deref()?.trim();
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
     };
-    Profile {
-        given_name: name(claims.given_name),
-        family_name: name(claims.family_name),
+    match claims.0.as_deref() {
+        Some(Claims(claims)) => Profile {
+            given_name: name(&claims.given_name),
+            family_name: name(&claims.family_name),
+        },
+        None => Profile::default(),
     }
 }
 
 #[cfg(test)]
 pub(crate) fn test_token(claims: &serde_json::Value) -> String {
+    use base64::Engine as _;
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let mut token = engine.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
     token.push('.');
@@ -64,7 +48,7 @@ mod tests {
             Some(token) => json!({ "id_token": token }),
             None => json!({}),
         };
-        profile_from_id_token(Fields::read(&answer.to_string()).id_token.as_deref())
+        profile_from_id_token(&Fields::read(&answer.to_string()).id_token)
     }
 
     #[test]

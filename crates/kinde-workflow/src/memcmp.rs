@@ -56,7 +56,10 @@ mod tests {
         assert_eq!(same.cmp(same), std::cmp::Ordering::Equal);
         assert_eq!(b"abc".as_slice().cmp(b"abd"), std::cmp::Ordering::Less);
         assert_eq!(b"abd".as_slice().cmp(b"abc"), std::cmp::Ordering::Greater);
-        assert_eq!(b"\xffa".as_slice().cmp(b"\x01a"), std::cmp::Ordering::Greater);
+        assert_eq!(
+            b"\xffa".as_slice().cmp(b"\x01a"),
+            std::cmp::Ordering::Greater
+        );
         assert_eq!(b"ab".as_slice().cmp(b"abc"), std::cmp::Ordering::Less);
         assert_eq!(b"".as_slice().cmp(b""), std::cmp::Ordering::Equal);
         // SAFETY: both sides are readable for the lengths given.

@@ -6,7 +6,9 @@
 use std::fmt::Debug;
 
 use kinde_workflow::events::ExistingPasswordProvided;
-use kinde_workflow::json::{self, IsString, JsonError, JwtPayload, LenientBool, LenientString};
+use kinde_workflow::json::{
+    self, IsString, JsonError, JwtClaims, JwtPayload, LenientBool, LenientString,
+};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -38,6 +40,23 @@ struct Tokens {
     access_token: IsString,
     #[serde(default)]
     id_token: JwtPayload,
+}
+
+/// A token answer whose ID token's claims are read.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Signed {
+    #[serde(default)]
+    id_token: JwtClaims<Names>,
+}
+
+/// Claims of an ID token.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Names {
+    given_name: String,
+    #[serde(default)]
+    age: Option<u8>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +133,37 @@ macro_rules! cases {
             let got = $read(&text).map(|tokens: Tokens| tokens.id_token.0).map_err(|e| e.to_string());
             assert_eq!(got, Ok(payload.map(str::to_owned)), "payload of {token:?}");
         }
+        // Payloads: {"given_name":"Ada","age":36}; {"given_name":"Ada"} padded, unsigned,
+        // with non-zero trailing bits and with too much padding; lengths of every
+        // remainder (4n, 4n + 2, 4n + 3 digits), with and without trailing bits; {"given_name":"Émile"};
+        // "hello"; {"given_name":"<0xff>"}; {"given_name":7} (below).
+        for (token, claims) in [
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIiwiYWdlIjozNn0.c2ln", Some(("Ada", Some(36)))),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIn0=.c2ln", Some(("Ada", None))),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhbSJ9.c2ln", Some(("Adam", None))),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIiwiYWdlIjozfQ.c2ln", Some(("Ada", Some(3)))),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIiwiYWdlIjozfR.c2ln", None),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIn0", Some(("Ada", None))),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIn1.c2ln", None),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIn0==.c2ln", None),
+            ("e30.eyJnaXZlbl9uYW1lIjoiw4ltaWxlIn0.c2ln", Some(("\u{c9}mile", None))),
+            ("e30.aGVsbG8.c2ln", None),
+            ("e30.eyJnaXZlbl9uYW1lIjoi_yJ9.c2ln", None),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIn0!.c2ln", None),
+            ("e30.eyJnaXZlbl9uYW1lIjoiQWRhIn0a.c2ln", None),
+            ("no dots", None),
+            ("", None),
+        ] {
+            let text = format!("{{\"id_token\":{}}}", serde_json::to_string(token).unwrap());
+            let got = $read(&text)
+                .map(|signed: Signed| signed.id_token.0.map(|n| (n.given_name, n.age)))
+                .map_err(|e| e.to_string());
+            assert_eq!(got, Ok(claims.map(|(name, age)| (name.to_owned(), age))), "claims of {token:?}");
+        }
+        check::<Signed>($read, r#"{"id_token":7}"#, Ok("Signed { id_token: None }"));
+        check::<Signed>($read, "{}", Ok("Signed { id_token: None }"));
+        check::<Signed>($read, r#"{"id_token":"e30.eyJnaXZlbl9uYW1lIjoiQWRhIn0.c2ln"}"#, Ok("Signed { id_token: Some(..) }"));
+        claims_that_do_not_fit($read);
         check::<ExistingPasswordProvided>(
             $read,
             r#"{"context":{"domains":{"kindeDomain":"https://x.kinde.com"},
@@ -121,6 +171,21 @@ macro_rules! cases {
             Err(("context.auth.providedEmail", "missing field")),
         );
     }};
+}
+
+/// Claims that are JSON but not the type's: an error naming the claim that did not fit
+/// (natively in the message, on wasm32 in the path, `id_token.given_name`).
+fn claims_that_do_not_fit(read: impl Fn(&str) -> Result<Signed, JsonError>) {
+    let err = read(r#"{"id_token":"e30.eyJnaXZlbl9uYW1lIjo3fQ.c2ln"}"#).unwrap_err();
+    assert!(
+        err.message()
+            .contains("invalid type: integer, expected a string"),
+        "{err}"
+    );
+    assert!(
+        format!("{}{}", err.path(), err.message()).contains("given_name"),
+        "{err}"
+    );
 }
 
 /// What no target reads the same way in detail: text that is no JSON.

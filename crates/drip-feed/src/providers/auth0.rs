@@ -104,7 +104,7 @@ pub(crate) async fn check(
 /// Classifies a token-endpoint answer by its `error` code (never its description).
 pub(crate) fn classify(answer: &Answer) -> Verdict {
     if answer.fields.access_token.0 && !answer.is_known_failure() {
-        return Verdict::verified(profile_from_id_token(answer.fields.id_token.as_deref()));
+        return Verdict::verified(profile_from_id_token(&answer.fields.id_token));
     }
     let Some(error) = answer.fields.error.as_deref() else {
         return unrecognised(answer);

@@ -79,9 +79,9 @@ pub(crate) async fn check(
 
 /// Classifies a token answer by the `AADB2C…` code opening `error_description`.
 pub(crate) fn classify(answer: &Answer) -> Verdict {
-    let has_token = answer.fields.access_token.0 || answer.fields.id_token.as_deref().is_some();
+    let has_token = answer.fields.access_token.0 || answer.fields.id_token.0.is_some();
     if has_token && !answer.is_known_failure() {
-        return Verdict::verified(profile_from_id_token(answer.fields.id_token.as_deref()));
+        return Verdict::verified(profile_from_id_token(&answer.fields.id_token));
     }
     let error = answer.fields.error.as_deref();
     let description = answer.fields.error_description.as_deref();

@@ -188,7 +188,7 @@ pub(crate) async fn check(
 pub(crate) fn classify(answer: &Answer) -> Verdict {
     if !answer.is_known_failure() {
         if let Some(result) = &answer.fields.authentication_result {
-            return Verdict::verified(profile_from_id_token(result.0.cognito_id_token.as_deref()));
+            return Verdict::verified(profile_from_id_token(&result.0.cognito_id_token));
         }
         if let Some(challenge) = answer.fields.challenge_name.as_deref() {
             return classify_challenge(challenge);

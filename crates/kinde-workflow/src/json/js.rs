@@ -54,6 +54,68 @@ export function jsonJwtPayload() {
   const end = slot.indexOf('.', start);
   return end < 0 ? slot.slice(start) : slot.slice(start, end);
 }
+// base64url digits by character code (ASCII), made on first use.
+let base64url;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const NON_LATIN_ASCII = /[\\x80-\\xff]/;
+// The claims of a JWT: its payload decoded (base64url, UTF-8, JSON), or undefined.
+// Four digits (three bytes) per step: in goja each operation costs, not each byte.
+function claimsOf(token) {
+  if (typeof token !== 'string') return undefined;
+  const start = token.indexOf('.') + 1;
+  if (start === 0) return undefined;
+  let end = token.indexOf('.', start);
+  if (end < 0) end = token.length;
+  let digits = end;
+  while (digits > start && token.charCodeAt(digits - 1) === 61) digits--;
+  const length = digits - start;
+  // Padding is optional, but when present it is whole (at most two '=').
+  if (length % 4 === 1 || end - digits > 2 || (end > digits && (end - start) % 4 !== 0)) return undefined;
+  const payload = token.slice(start, digits);
+  if (!BASE64URL.test(payload)) return undefined;
+  if (base64url === undefined) {
+    base64url = new Int8Array(128);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < 64; i++) base64url[alphabet.charCodeAt(i)] = i;
+  }
+  const t = base64url, bytes = [], whole = length - (length % 4);
+  for (let i = 0; i < whole; i += 4) {
+    const n = (t[payload.charCodeAt(i)] << 18) | (t[payload.charCodeAt(i + 1)] << 12) |
+      (t[payload.charCodeAt(i + 2)] << 6) | t[payload.charCodeAt(i + 3)];
+    bytes.push(n >> 16, (n >> 8) & 255, n & 255);
+  }
+  if (length > whole) {
+    // Two digits hold a byte, three hold two; the bits left over must be zero.
+    let n = 0;
+    for (let i = whole; i < length; i++) n = (n << 6) | t[payload.charCodeAt(i)];
+    if (length - whole === 2) {
+      if ((n & 15) !== 0) return undefined;
+      bytes.push(n >> 4);
+    } else {
+      if ((n & 3) !== 0) return undefined;
+      bytes.push(n >> 10, (n >> 2) & 255);
+    }
+  }
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.slice(i, i + 8192));
+  try {
+    return JSON.parse(NON_LATIN_ASCII.test(text) ? decodeURIComponent(escape(text)) : text);
+  } catch (_) {
+    return undefined;
+  }
+}
+export function jsonJwtClaims() {
+  const claims = claimsOf(slot);
+  if (claims === undefined) return 8;
+  slot = claims;
+  return kindOf(claims);
+}
+export function jsonClaimsOf(token) {
+  const claims = claimsOf(token);
+  if (claims === undefined) return 8;
+  slot = claims;
+  return kindOf(claims);
+}
 export function jsonLength(array) { return array.length; }
 export function jsonKeys(object) { return Object.keys(object); }
 export function jsonValues(object, keys) {
@@ -98,6 +160,14 @@ extern "C" {
     /// second dots; `None` when it has no dot.
     #[wasm_bindgen(js_name = jsonJwtPayload)]
     fn slot_jwt_payload() -> Option<String>;
+    /// Decodes the claims of the slot's string, a JWT, into the slot; their kind,
+    /// [`NOT_JSON`] if it holds none.
+    #[wasm_bindgen(js_name = jsonJwtClaims)]
+    fn slot_jwt_claims() -> u32;
+    /// Decodes the claims of `token`, a JWT, into the slot; their kind, [`NOT_JSON`]
+    /// if it holds none.
+    #[wasm_bindgen(js_name = jsonClaimsOf)]
+    fn claims_of(token: &str) -> u32;
     #[wasm_bindgen(js_name = jsonLength)]
     fn length(array: &JsValue) -> u32;
     #[wasm_bindgen(js_name = jsonKeys)]
@@ -150,6 +220,15 @@ fn read_slot<T: DeserializeOwned>(kind: u32) -> Result<T, JsonError> {
         });
     }
     T::deserialize(Slot(kind)).map_err(Error::into_json_error)
+}
+
+/// The claims of `token`, a JWT, decoded by the host and read as a `T`; `None` when it
+/// holds none (see [`JwtClaims`](super::JwtClaims)).
+pub(crate) fn token_claims<T: DeserializeOwned>(token: &str) -> Result<Option<T>, JsonError> {
+    match claims_of(token) {
+        NOT_JSON => Ok(None),
+        kind => read_slot(kind).map(Some),
+    }
 }
 
 /// Reads `array[index]` (an array the host holds) as a `T`.
@@ -359,8 +438,9 @@ impl<'de> de::Deserializer<'de> for Slot {
         self.fetch().deserialize_unit_struct(name, visitor)
     }
 
-    /// [`IsString`](super::IsString) and [`JwtPayload`](super::JwtPayload) are answered
-    /// here, without fetching the string (or with the payload only).
+    /// [`IsString`](super::IsString), [`JwtPayload`](super::JwtPayload) and
+    /// [`JwtClaims`](super::JwtClaims) are answered here, without fetching the string
+    /// (or with the payload, or the claims decoded by the host, only).
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -371,6 +451,10 @@ impl<'de> de::Deserializer<'de> for Slot {
             super::JWT_PAYLOAD => match (self.0 == STRING).then(slot_jwt_payload).flatten() {
                 Some(payload) => visitor.visit_string(payload),
                 None => visitor.visit_none(),
+            },
+            super::JWT_CLAIMS => match (self.0 == STRING).then(slot_jwt_claims) {
+                Some(kind) if kind != NOT_JSON => visitor.visit_some(Slot(kind)),
+                _ => visitor.visit_none(),
             },
             _ => self.fetch().deserialize_newtype_struct(name, visitor),
         }

@@ -14,6 +14,7 @@ mod locate;
 mod objects;
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -298,11 +299,59 @@ impl fmt::Debug for JwtPayload {
     }
 }
 
-/// The newtype names by which the host's reader (wasm32) knows [`IsString`] and
-/// [`JwtPayload`] and answers for them without fetching the string; any other reader
-/// (serde_json) hands the value itself to `visit_newtype_struct`.
+/// The claims of a JSON Web Token a string field holds: its payload (the text between
+/// the first and second dots) decoded from base64url and read as JSON into `T`.
+/// `None` when the field holds no string, or one without such a payload.
+///
+/// The signature is not checked, so read only tokens that came straight from their
+/// issuer. On wasm32 the host decodes the payload and the reader takes the claims
+/// from the host's value, so the token never crosses into the module and no base64
+/// decoder is translated; natively the `base64` crate decodes it. Claims that are JSON
+/// but do not fit `T` are `T`'s error.
+///
+/// ```
+/// use kinde_workflow::json::{from_str, JwtClaims};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Names {
+///     given_name: String,
+/// }
+///
+/// #[derive(serde::Deserialize)]
+/// struct Answer {
+///     #[serde(default)]
+///     id_token: JwtClaims<Names>,
+/// }
+///
+/// // The payload is `{"given_name":"Ada"}`.
+/// let answer: Answer =
+///     from_str(r#"{"id_token":"e30.eyJnaXZlbl9uYW1lIjoiQWRhIn0.c2ln"}"#).unwrap();
+/// assert_eq!(answer.id_token.0.unwrap().given_name, "Ada");
+/// let answer: Answer = from_str(r#"{"id_token":"no dots"}"#).unwrap();
+/// assert!(answer.id_token.0.is_none());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct JwtClaims<T>(pub Option<T>);
+
+impl<T> Default for JwtClaims<T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<T> fmt::Debug for JwtClaims<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A token's claims are personal data: show whether there are some, not what.
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+    }
+}
+
+/// The newtype names by which the host's reader (wasm32) knows [`IsString`],
+/// [`JwtPayload`] and [`JwtClaims`] and answers for them without fetching the string;
+/// any other reader (serde_json) hands the value itself to `visit_newtype_struct`.
 const IS_STRING: &str = "$kinde_workflow::json::IsString";
 const JWT_PAYLOAD: &str = "$kinde_workflow::json::JwtPayload";
+const JWT_CLAIMS: &str = "$kinde_workflow::json::JwtClaims";
 
 /// The payload of `token`: the text between its first and second dots.
 fn jwt_payload(token: &str) -> Option<&str> {
@@ -372,6 +421,77 @@ impl<'de> Visitor<'de> for JwtPayloadVisitor {
             _ => None,
         }))
     }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for JwtClaims<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(JWT_CLAIMS, JwtClaimsVisitor(PhantomData))
+    }
+}
+
+struct JwtClaimsVisitor<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for JwtClaimsVisitor<T> {
+    type Value = JwtClaims<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    /// The host's answer: the claims it decoded.
+    fn visit_some<D: Deserializer<'de>>(self, claims: D) -> Result<JwtClaims<T>, D::Error> {
+        T::deserialize(claims).map(|claims| JwtClaims(Some(claims)))
+    }
+
+    /// The host's answer: no string, or no readable payload in it.
+    fn visit_none<E: de::Error>(self) -> Result<JwtClaims<T>, E> {
+        Ok(JwtClaims(None))
+    }
+
+    /// Any other reader: the value itself.
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        value: D,
+    ) -> Result<JwtClaims<T>, D::Error> {
+        match value.deserialize_any(ScalarVisitor)? {
+            Scalar::String(token) => token_claims(&token).map(JwtClaims).map_err(|err| {
+                de::Error::custom(format_args!(
+                    "claims do not fit at `{}`: {}",
+                    err.path(),
+                    err.message()
+                ))
+            }),
+            _ => Ok(JwtClaims(None)),
+        }
+    }
+}
+
+/// The claims of `token`, decoded by the host (wasm32).
+#[cfg(target_arch = "wasm32")]
+fn token_claims<T: DeserializeOwned>(token: &str) -> Result<Option<T>, JsonError> {
+    js::token_claims(token)
+}
+
+/// The claims of `token`, its payload decoded with the `base64` crate.
+#[cfg(not(target_arch = "wasm32"))]
+fn token_claims<T: DeserializeOwned>(token: &str) -> Result<Option<T>, JsonError> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine as _;
+    // Base64url as JWTs use it: unpadded, but padding is tolerated.
+    const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let text = jwt_payload(token)
+        .and_then(|payload| BASE64URL.decode(payload).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    if serde_json::from_str::<IgnoredAny>(&text).is_err() {
+        return Ok(None); // not JSON: no claims
+    }
+    from_str(&text).map(Some)
 }
 
 /// What a lenient field held: one visitor serves every lenient type, so a module
