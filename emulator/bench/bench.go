@@ -38,7 +38,7 @@ type Config struct {
 
 // DefaultConfig is the full benchmark.
 func DefaultConfig(repo string) Config {
-	return Config{Repo: repo, Reps: 200, MigrationReps: 50, FirstReps: 20, MemoryReps: 20, Warmup: 5, Build: true, Floor: true}
+	return Config{Repo: repo, Reps: 200, MigrationReps: 200, FirstReps: 20, MemoryReps: 20, Warmup: 5, Build: true, Floor: true}
 }
 
 // QuickConfig is a smoke run (well under a minute, no cargo builds): every

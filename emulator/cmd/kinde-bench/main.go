@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	project := flags.String("project", "..", "repository root (kindeSrc with the built Rust workflow, reference/ with the TypeScript one; for the floor, crates/example-workflow and reference/example)")
 	quick := flags.Bool("quick", false, "smoke run: few repetitions, no cargo builds")
 	reps := flags.Int("reps", 0, "runs per language of the early return and the rejected password (default 200; --quick 2)")
-	migrationReps := flags.Int("migration-reps", 0, "runs per language of the full migration (default 50; --quick 2)")
+	migrationReps := flags.Int("migration-reps", 0, "runs per language of the full migration (default 200; --quick 2)")
 	firstReps := flags.Int("first-reps", 0, "first executions and sync bundlings per language (default 20; --quick 2)")
 	memoryReps := flags.Int("memory-reps", 0, "memory measurements per path and language (default 20; --quick 1)")
 	warmup := flags.Int("warmup", -1, "unmeasured runs per language before each series (default 5; --quick 1)")
