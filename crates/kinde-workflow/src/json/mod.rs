@@ -96,10 +96,15 @@ pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, JsonError> {
 /// [`from_str`] with serde_json's reader, on every target.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn from_str_in_rust<T: DeserializeOwned>(json: &str) -> Result<T, JsonError> {
+    read_in_rust(json).map_err(|err| located(json, &err))
+}
+
+/// Reads `json` with serde_json (structs from objects only), its error unlocated.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn read_in_rust<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
     T::deserialize(objects::ObjectsOnly(&mut deserializer))
         .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|err| located(json, &err))
 }
 
 /// The error for `err`, serde_json's failure to read `json`, named by its path. Kept
@@ -488,10 +493,11 @@ fn token_claims<T: DeserializeOwned>(token: &str) -> Result<Option<T>, JsonError
     let Some(text) = text else {
         return Ok(None);
     };
-    if serde_json::from_str::<IgnoredAny>(&text).is_err() {
-        return Ok(None); // not JSON: no claims
+    match read_in_rust(&text) {
+        Ok(claims) => Ok(Some(claims)),
+        Err(err) if !err.is_data() => Ok(None), // not JSON: no claims
+        Err(err) => Err(located(&text, &err)),
     }
-    from_str(&text).map(Some)
 }
 
 /// What a lenient field held: one visitor serves every lenient type, so a module
